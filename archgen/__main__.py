@@ -1,0 +1,5 @@
+"""Allow ``python -m archgen``."""
+
+from archgen.cli import main
+
+main()

@@ -1,0 +1,140 @@
+"""The check pipeline: bytes → YAML → schema → model → rule families → positioned findings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from archgen.errors import UsageError
+from archgen.findings import Finding, has_errors, sort_key
+from archgen.spec.loader import Document, Limits, decode, load_text
+from archgen.spec.model import ROLE_SECTIONS, Spec
+
+# Errors about ids that do not exist cannot be silenced: the spec would be meaningless.
+UNSUPPRESSIBLE = ("E0", "E1", "E201", "E202", "E203", "E205", "E999")
+
+MAX_COMPONENTS = 5000
+MAX_FLOWS = 20000
+
+
+@dataclass
+class CheckResult:
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    spec: Spec | None = None
+    document: Document | None = None
+
+    def ok(self, strict: bool = False) -> bool:
+        return not has_errors(self.findings, strict)
+
+
+def read_spec(path: str | os.PathLike, limits: Limits) -> bytes:
+    """The bytes of a spec file; a missing or unreadable file is a usage error."""
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{path}: no such file", hint="check the path of the spec")
+    if p.is_dir():
+        raise UsageError(f"{path}: is a folder, not a spec file", hint="name a .yaml file")
+    try:
+        with p.open("rb") as fh:
+            return fh.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot be read ({exc.strerror})") from exc
+
+
+def check_file(path: str | os.PathLike, limits: Limits | None = None,
+               ignore: tuple[str, ...] = ()) -> CheckResult:
+    limits = limits or Limits()
+    return check_source(read_spec(path, limits), str(path), limits, ignore)
+
+
+def check_source(raw: bytes | str, file: str, limits: Limits | None = None,
+                 ignore: tuple[str, ...] = ()) -> CheckResult:
+    """Check one spec's content; never raises for anything the content holds."""
+    limits = limits or Limits()
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    text, findings = decode(raw, limits)
+    doc = None
+    if text is not None:
+        doc, more = load_text(text, file, limits)
+        findings += more
+    result = CheckResult(file, findings, None, doc)
+    if doc is None or has_errors(findings):
+        return _finish(result, ignore)
+    findings += _version(doc)
+    if has_errors(findings):
+        return _finish(result, ignore)
+    from archgen.spec.schema import validate
+
+    schema_findings = validate(doc.data)
+    findings += schema_findings
+    if any(f.is_error and f.code != "E110" for f in schema_findings):
+        return _finish(result, ignore)
+    findings += _size_limits(doc)
+    if has_errors(findings) and any(f.code == "E005" for f in findings):
+        return _finish(result, ignore)
+    from archgen.rules import Context, run_all
+    from archgen.spec.parse import build_model
+
+    spec, model_findings = build_model(doc)
+    findings += model_findings
+    findings += run_all(Context.for_spec(spec))
+    result.spec = spec
+    return _finish(result, ignore)
+
+
+def _version(doc: Document) -> list[Finding]:
+    data = doc.data
+    if "archgen" not in data:
+        return [Finding("E105", "the spec does not say its format version", (),
+                        hint="add `archgen: 1` as the first line")]
+    if data["archgen"] != 1 or isinstance(data["archgen"], bool):
+        return [Finding("E105", f"unsupported format version `{data['archgen']}`", ("archgen",),
+                        hint="this archgen reads `archgen: 1`")]
+    return []
+
+
+def _size_limits(doc: Document) -> list[Finding]:
+    data = doc.data
+    n_comp = sum(len(data.get(r) or {}) for r in ROLE_SECTIONS)
+    n_flow = len(data.get("flows") or [])
+    out = []
+    if n_comp > MAX_COMPONENTS:
+        out.append(Finding("E005", f"the spec has {n_comp:,} components; the limit is {MAX_COMPONENTS:,}",
+                           (), hint="split the architecture into several specs"))
+    if n_flow > MAX_FLOWS:
+        out.append(Finding("E005", f"the spec has {n_flow:,} flows; the limit is {MAX_FLOWS:,}",
+                           ("flows",), hint="split the architecture into several specs"))
+    return out
+
+
+def _suppressed(finding: Finding, spec: Spec | None, ignore: tuple[str, ...]) -> bool:
+    if finding.code.startswith(UNSUPPRESSIBLE):
+        return False
+    if any(finding.code.startswith(p) for p in ignore):
+        return True
+    if spec is None or len(finding.path) < 2:
+        return False
+    local: tuple[str, ...] = ()
+    head, key = finding.path[0], finding.path[1]
+    if head in ROLE_SECTIONS and key in spec.components:
+        local = spec.components[key].ignore
+    elif head == "flows":
+        local = next((f.ignore for f in spec.flows if f.index == key), ())
+    return any(finding.code.startswith(p) for p in local)
+
+
+def _finish(result: CheckResult, ignore: tuple[str, ...]) -> CheckResult:
+    positioned = []
+    for f in result.findings:
+        if _suppressed(f, result.spec, ignore):
+            continue
+        if result.document is not None and f.line == 0:
+            line, column = result.document.positions.locate(f.path, f.on_key, f.offset)
+        else:
+            line, column = (f.line or 1), (f.column or 1)
+        positioned.append(replace(f, file=result.file, line=line, column=column))
+    result.findings = sorted(set(positioned), key=sort_key)
+    return result

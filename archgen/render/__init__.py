@@ -1,0 +1,1 @@
+"""Rendering: spec → neutral graph model → Graphviz (in-process) → PNG/SVG/PDF/DOT."""

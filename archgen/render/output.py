@@ -1,0 +1,54 @@
+"""Output files: names from the spec's stem, written atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from archgen.errors import RenderError
+
+
+def stem(spec_path: str | os.PathLike) -> str:
+    """``clickstream.archgen.yaml`` → ``clickstream``."""
+    name = Path(spec_path).name
+    for suffix in (".yaml", ".yml"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    if name.endswith(".archgen"):
+        name = name[: -len(".archgen")]
+    return name or "spec"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename over the target."""
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise RenderError(f"cannot write into {folder}: {exc.strerror}",
+                          hint="check that the output folder exists and is writable") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise RenderError(f"cannot write {path}: {exc.strerror}",
+                          hint="check free disk space and permissions") from exc
+
+
+def write_all(outputs: dict[Path, bytes]) -> list[Path]:
+    """Write every output; each file is replaced whole or not at all."""
+    written = []
+    for path, data in outputs.items():
+        write_atomic(path, data)
+        written.append(path)
+    return written

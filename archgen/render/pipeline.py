@@ -1,0 +1,43 @@
+"""Render a checked spec into files: graph model → Graphviz → atomic writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from archgen.errors import UsageError
+from archgen.render.graph import build_graph
+from archgen.render.output import stem, write_all
+from archgen.spec.model import Spec
+
+DEFAULT_FORMATS = ("png", "svg")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    scale: float = 1.0
+    theme: str | None = None
+    legend: bool = False
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``"png,svg"`` → ``("png", "svg")``; unknown formats are a usage error."""
+    from archgen.render.graphviz import FORMATS
+
+    formats = tuple(dict.fromkeys(p.strip().lower() for p in text.split(",") if p.strip()))
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise UsageError(f"unknown output format {', '.join(bad) or '(none)'}",
+                         hint=f"choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def render_spec(spec: Spec, spec_path: str, out_dir: Path, options: RenderOptions) -> list[Path]:
+    """Draw every requested format in memory, then write them; returns the written paths."""
+    from archgen.render.graphviz import render
+
+    name = stem(spec_path)
+    graph = build_graph(spec, name, options.theme)
+    drawn = render(graph, options.formats, options.scale, options.legend)
+    return write_all({out_dir / f"{name}.{fmt}": data for fmt, data in drawn.items()})

@@ -1,0 +1,66 @@
+"""SARIF 2.1.0, with every finding code described as a rule with a help link."""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePath
+
+from archgen import __version__
+from archgen.codes import load_codes
+from archgen.findings import Finding
+
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+RULES_DOC = "https://archgen.dev/rules/"
+
+
+def _uri(file: str) -> str:
+    return PurePath(file).as_posix() if file else "spec.yaml"
+
+
+def format(findings: list[Finding]) -> str:  # noqa: A001 - the reporter interface
+    codes = load_codes()
+    used = sorted({f.code for f in findings} | set(codes))
+    index = {code: i for i, code in enumerate(used)}
+    rules = []
+    for code in used:
+        entry = codes.get(code)
+        name = entry.name if entry else code
+        summary = entry.summary if entry else code
+        level = LEVELS[{"E": "error", "W": "warning", "I": "info"}[code[0]]]
+        rules.append({
+            "id": code,
+            "name": name,
+            "shortDescription": {"text": summary},
+            "helpUri": f"{RULES_DOC}#{code.lower()}",
+            "help": {"text": summary},
+            "defaultConfiguration": {"level": level},
+        })
+    results = []
+    for f in findings:
+        text = f.message + (f" (hint: {f.hint})" if f.hint else "")
+        result = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": LEVELS[f.severity],
+            "message": {"text": text},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(f.file)},
+                    "region": {"startLine": max(f.line, 1), "startColumn": max(f.column, 1)},
+                },
+                "logicalLocations": [{"fullyQualifiedName": f.as_dict()["path"]}],
+            }],
+        }
+        if f.doc:
+            result["properties"] = {"doc": f.doc}
+        results.append(result)
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "archgen", "version": __version__,
+                                "informationUri": "https://archgen.dev", "rules": rules}},
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False)

@@ -1,0 +1,79 @@
+"""Integration: every flow must be an AWS integration some rule allows.
+
+The rules are a closed world (``archgen/data/integrations.yaml``). An illegal flow is an
+error that says what the target accepts and proposes the shortest legal detours.
+
+FAIL (E301)::
+
+    flows: [clicks -> lake]    # kinesis-data-streams -> s3: use firehose in between
+
+PASS::
+
+    flows: [clicks -> delivery -> lake]   # kinesis-data-streams -> firehose -> s3
+
+FAIL (E302)::
+
+    flows: [{from: lake, to: catalog, via: copy}]   # s3 -> glue-data-catalog is a crawler
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archgen.findings import Finding
+from archgen.rules import Context
+
+MAX_LISTED = 8
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    comps = ctx.spec.components
+    for flow in ctx.spec.flows:
+        a, b = comps.get(flow.source.id), comps.get(flow.target.id)
+        if a is None or b is None or a.service is None or b.service is None or a.id == b.id:
+            continue  # unknown ids and self-loops are reported by the structure checks
+        rules = ctx.rules.rules_for(a.service, b.service)
+        if not rules:
+            yield _illegal(ctx, flow, a.service, b.service)
+        elif flow.via and ctx.rules.pick(a.service, b.service, flow.via) is None:
+            allowed = sorted({r.mechanism.id for r in rules})
+            yield Finding(
+                "E302", f"`via: {flow.via}` is not how {_name(ctx, a.service)} delivers into "
+                        f"{_name(ctx, b.service)}",
+                flow.path + ("via",),
+                hint=f"use {' or '.join('`via: ' + m + '`' for m in allowed)}, or leave `via` out",
+                doc=rules[0].doc)
+
+
+def _name(ctx: Context, service_id: str) -> str:
+    return ctx.services[service_id].short
+
+
+def _illegal(ctx: Context, flow, source: str, target: str) -> Finding:
+    rules = ctx.rules
+    correction = rules.correction(source, target)
+    message = f"{_name(ctx, source)} cannot deliver into {_name(ctx, target)}: no AWS integration " \
+              f"connects `{source}` to `{target}`"
+    parts: list[str] = []
+    if correction is not None:
+        parts.append(correction.truth.rstrip("."))
+    detours = rules.detours(source, target)
+    if correction is not None and correction.instead and correction.instead not in detours:
+        detours = (correction.instead, *detours)
+    if detours:
+        shown = []
+        for path in detours[:3]:
+            via = " and ".join(path[1:-1])
+            shown.append(f"use {via}: {' -> '.join(path)}")
+        parts.append("; or ".join(shown))
+    feeders = [s for s in rules.feeders(target) if rules._data_step(s, target)]
+    if feeders:
+        listed = ", ".join(feeders[:MAX_LISTED]) + (f" and {len(feeders) - MAX_LISTED} more"
+                                                    if len(feeders) > MAX_LISTED else "")
+        parts.append(f"{_name(ctx, target)} accepts data from {listed}")
+    else:
+        parts.append(f"nothing delivers data into {_name(ctx, target)}")
+    doc = (correction.doc if correction else None) or ctx.services[target].doc
+    return Finding("E301", message, flow.target.path, hint="; ".join(parts) if parts else None,
+                   doc=doc, offset=flow.target.offset,
+                   extra={"detours": [list(p) for p in detours]})

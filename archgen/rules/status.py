@@ -1,0 +1,52 @@
+"""Status: legacy and deprecated services and mechanisms, with their successors.
+
+WARN (W301)::
+
+    analytics:
+      sqlapp: kinesis-data-analytics-sql   # discontinued: use managed-flink
+
+WARN (W302)::
+
+    flows: [{from: logs, to: search, via: some-legacy-mechanism}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from archgen.findings import Finding
+from archgen.rules import Context
+
+
+def _when(since: str | None) -> str:
+    return f" since {since}" if since else ""
+
+
+def check(ctx: Context) -> Iterator[Finding]:
+    comps = ctx.spec.components
+    for comp in comps.values():
+        if comp.service is None:
+            continue
+        service = ctx.services[comp.service]
+        if service.is_current:
+            continue
+        successor = ctx.services.services.get(service.successor or "")
+        hint = f"use `{successor.id}` ({successor.name})" if successor else None
+        note = f": {service.status_note.rstrip('.')}" if service.status_note else ""
+        yield Finding("W301", f"{service.name} is {service.status}{_when(service.since)}{note}",
+                      comp.service_path, hint=hint, doc=service.doc)
+    for flow in ctx.spec.flows:
+        a, b = comps.get(flow.source.id), comps.get(flow.target.id)
+        if a is None or b is None or a.service is None or b.service is None:
+            continue
+        if not (ctx.services[a.service].is_current and ctx.services[b.service].is_current):
+            continue  # the service warning above already says it
+        rule = ctx.rules.pick(a.service, b.service, flow.via)
+        if rule is None or rule.effective_status == "current":
+            continue
+        own = rule if rule.status != "current" else rule.mechanism
+        note = f": {own.status_note.rstrip('.')}" if own.status_note else ""
+        hint = f"use {own.successor} instead" if own.successor else None
+        yield Finding("W302", f"`{a.service} -> {b.service}` by {rule.label} is "
+                              f"{rule.effective_status}{_when(own.since)}{note}",
+                      flow.path, hint=hint, doc=rule.doc, offset=flow.target.offset)

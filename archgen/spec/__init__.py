@@ -1,0 +1,1 @@
+"""Reading specs: YAML with positions, the JSON Schema, and the typed model."""

@@ -1,0 +1,297 @@
+"""The JSON Schema of spec format 1, generated from the catalog, and its validation.
+
+The committed ``schemas/archgen.schema.json`` is this module's output; a test keeps the
+two equal, so the service enum can never drift from the catalog.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from typing import Any
+
+from archgen.catalog.instances import load_instances
+from archgen.catalog.integrations import load_rules
+from archgen.catalog.services import load_services
+from archgen.findings import Finding, json_path
+
+SCHEMA_ID = "https://archgen.dev/schemas/archgen.schema.json"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+CODE_PATTERN = r"^[EWI][0-9]{0,3}$"
+FLOW_PATTERN = r"^\s*[^\s]+(\s*->\s*[^\s]+)+\s*$"
+
+ROLE_HELP = {
+    "sources": "Where data is born: applications, devices, agents, databases being migrated.",
+    "streams": "Data in motion: streams, queues, topics, buses and delivery streams.",
+    "stores": "Data at rest: object stores, databases, warehouses, search indexes, catalogs.",
+    "analytics": "Processing, query, machine learning, BI and orchestration.",
+}
+
+
+def _service_ref() -> dict[str, Any]:
+    services = load_services()
+    values: list[str] = []
+    descriptions: list[str] = []
+    for s in services:
+        status = "" if s.is_current else f" ({s.status}; use {s.successor})"
+        values.append(s.id)
+        descriptions.append(f"{s.name}{status}: {s.description}")
+    for s in services:
+        for alias in s.aliases:
+            values.append(alias)
+            descriptions.append(f"Alias of `{s.id}` ({s.name}).")
+    return {
+        "type": "string",
+        "description": "A service id from the archgen catalog (`archgen services`), or one of its aliases.",
+        "enum": values,
+        "enumDescriptions": descriptions,
+    }
+
+
+def _node_group(role: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": f"The EMR {role} node group.",
+        "required": ["instance"],
+        "additionalProperties": False,
+        "properties": {
+            "instance": {"type": "string", "description": "EC2 instance type, for example `r7g.2xlarge`."},
+            "count": {"type": "integer", "minimum": 1, "maximum": 10000,
+                      "description": "Number of instances in the group (default 1)."},
+            "market": {"enum": ["on-demand", "spot"],
+                       "description": "Purchasing option: `on-demand` (default) or `spot`."},
+        },
+    }
+
+
+def build_schema() -> dict[str, Any]:
+    """The JSON Schema (draft-07) for spec format 1."""
+    workloads = sorted(load_instances().workloads)
+    mechanisms = sorted(load_rules().mechanisms)
+    ignore = {
+        "type": "array",
+        "description": "Finding codes or code prefixes to suppress here, for example `[W201]` or `[W4]`.",
+        "items": {"type": "string", "pattern": CODE_PATTERN, "description": "A finding code or prefix."},
+    }
+    component_object = {
+        "type": "object",
+        "description": "A component with a service and optional details.",
+        "required": ["service"],
+        "additionalProperties": False,
+        "properties": {
+            "service": {"$ref": "#/definitions/service"},
+            "label": {"type": "string", "description": "Text under the icon (defaults to the service name)."},
+            "notes": {"type": "string", "description": "Free text kept with the component (slide notes)."},
+            "ignore": ignore,
+            "workload": {"enum": workloads, "description": "EMR only: what the cluster mainly runs."},
+            "lifetime": {"enum": ["transient", "long-running"],
+                         "description": "EMR only: a transient (job) cluster or a long-running one."},
+            "nodes": {
+                "type": "object",
+                "description": "EMR only: the primary, core and task node groups.",
+                "additionalProperties": False,
+                "properties": {
+                    "primary": _node_group("primary"),
+                    "master": {**_node_group("primary"),
+                               "description": "Old name of `primary`; accepted with a hint."},
+                    "core": _node_group("core"),
+                    "task": _node_group("task"),
+                },
+            },
+        },
+    }
+    sections = {
+        role: {
+            "type": "object",
+            "description": ROLE_HELP[role] + " Each entry is `id: service` or `id: {service: ..., ...}`.",
+            "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": {"$ref": "#/definitions/component"},
+        }
+        for role in ("sources", "streams", "stores", "analytics")
+    }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+        "title": "archgen spec (format 1)",
+        "description": "A checked AWS data-analytics architecture: components, groups and the flows between them.",
+        "type": "object",
+        "required": ["archgen", "title"],
+        "additionalProperties": False,
+        "properties": {
+            "archgen": {"const": 1, "description": "Spec format version; this archgen reads version 1."},
+            "title": {"type": "string", "minLength": 1, "description": "Diagram title."},
+            "description": {"type": "string", "description": "Caption and slide notes."},
+            "direction": {"enum": ["LR", "TB", "RL", "BT"],
+                          "description": "Layout direction: LR (default), TB, RL or BT."},
+            "theme": {"enum": ["light", "dark"], "description": "Colour theme: light (default) or dark."},
+            **sections,
+            "groups": {
+                "type": "object",
+                "description": "Boxes drawn around components; a group may contain other groups.",
+                "propertyNames": {"pattern": ID_PATTERN},
+                "additionalProperties": {"$ref": "#/definitions/group"},
+            },
+            "flows": {
+                "type": "array",
+                "description": "Data movements: `a -> b`, chains `a -> b -> c`, or mappings.",
+                "items": {"$ref": "#/definitions/flow"},
+            },
+        },
+        "definitions": {
+            "service": _service_ref(),
+            "component": {
+                "description": "A service id (shorthand) or a component mapping.",
+                "if": {"type": "string"},
+                "then": {"$ref": "#/definitions/service"},
+                "else": {"$ref": "#/definitions/componentObject"},
+            },
+            "componentObject": component_object,
+            "group": {
+                "type": "object",
+                "description": "A box around components and groups.",
+                "required": ["members"],
+                "additionalProperties": False,
+                "properties": {
+                    "label": {"type": "string", "description": "Text at the top of the box."},
+                    "members": {
+                        "type": "array",
+                        "description": "Ids of the components and groups inside.",
+                        "items": {"type": "string", "description": "A component or group id."},
+                    },
+                },
+            },
+            "flow": {
+                "description": "A flow string or mapping.",
+                "if": {"type": "string"},
+                "then": {"type": "string", "pattern": FLOW_PATTERN,
+                         "description": "`a -> b` or a chain `a -> b -> c`."},
+                "else": {
+                    "type": "object",
+                    "description": "A flow with details.",
+                    "required": ["from", "to"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "from": {"type": "string", "description": "Id of the component data leaves."},
+                        "to": {"type": "string", "description": "Id of the component data enters."},
+                        "label": {"type": "string", "description": "Edge label (defaults to the mechanism)."},
+                        "via": {"enum": mechanisms,
+                                "description": "Mechanism id from the integration rules (`archgen rules`)."},
+                        "ignore": ignore,
+                    },
+                },
+            },
+        },
+    }
+
+
+def schema_text() -> str:
+    """The schema as committed: stable key order, two-space indent, trailing newline."""
+    return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    return jsonschema.Draft7Validator(build_schema())
+
+
+_TYPE_NAMES = {dict: "a mapping", list: "a list", str: "a string", bool: "true/false",
+               int: "a number", float: "a number", type(None): "empty"}
+
+
+def _type_name(value: Any) -> str:
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def validate(data: dict) -> list[Finding]:
+    """Schema findings for a loaded document, one per problem, worded for people."""
+    findings: list[Finding] = []
+    seen: set[tuple] = set()
+    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        for finding in _to_findings(error):
+            key = (finding.code, finding.path, finding.on_key)
+            if key not in seen:
+                seen.add(key)
+                findings.append(finding)
+    return findings
+
+
+def _where(path: tuple) -> str:
+    if not path:
+        return "the spec"
+    return "`" + json_path(path)[2:].lstrip(".") + "`" if len(path) > 1 else f"`{path[0]}`"
+
+
+def _type_hint(path: tuple, expected: str, instance: Any) -> str:
+    if path and path[0] == "flows" and len(path) == 2:
+        return "write a flow as `a -> b`, `a -> b -> c` or `{from: a, to: b}`"
+    if path and path[0] in ROLE_HELP and len(path) == 2:
+        return "write a component as `id: service` or `id: {service: ..., label: ...}`"
+    if expected == "string" and not isinstance(instance, (dict, list)):
+        return "put quotes around text that YAML reads as a number or true/false"
+    if expected == "object":
+        return "expected `key: value` pairs here"
+    if expected == "array":
+        return "expected a list here: `[a, b]` or one `- item` per line"
+    return f"expected {expected} here"
+
+
+def _to_findings(error) -> list[Finding]:
+    path = tuple(error.absolute_path)
+    where = _where(path)
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties") or {})
+        out = []
+        for key in sorted(set(error.instance) - set(allowed)):
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
+            out.append(Finding("E101", f"unknown key `{key}` in {where}", path + (key,), hint=hint,
+                               on_key=True))
+        return out
+    if error.validator == "propertyNames":
+        return [Finding("E104", f"`{error.instance}` is not a valid id", path + (error.instance,),
+                        hint="ids start with a letter or digit and use letters, digits, `-`, `_`, `.` "
+                             "(at most 64)", on_key=True)]
+    if error.validator == "enum" and "enumDescriptions" in error.schema:
+        return [unknown_service(error.instance, path)]
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        names = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "a whole number"}
+        return [Finding("E102", f"{where} must be {names.get(expected, expected)}, "
+                                f"not {_type_name(error.instance)}", path,
+                        hint=_type_hint(path, expected, error.instance))]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        return [Finding("E103", f"missing required key `{missing}` in {where}", path,
+                        hint=_REQUIRED_HINTS.get(missing, f"add `{missing}:`"))]
+    if error.validator == "pattern" and path and path[0] == "flows":
+        return [Finding("E106", f"malformed flow `{error.instance}`", path,
+                        hint="write flows as `a -> b` or `a -> b -> c`")]
+    if error.validator in ("enum", "const"):
+        allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
+        shown = ", ".join(str(a) for a in allowed[:12]) + (" …" if len(allowed) > 12 else "")
+        close = difflib.get_close_matches(str(error.instance), [str(a) for a in allowed], n=1)
+        hint = f"did you mean `{close[0]}`?" if close else f"one of: {shown}"
+        return [Finding("E104", f"{where} cannot be `{error.instance}`", path, hint=hint)]
+    return [Finding("E104", f"{where}: {error.message}", path, hint="see `archgen schema` for what is allowed")]
+
+
+_REQUIRED_HINTS = {
+    "title": "add `title: Your architecture`",
+    "service": "give the component a `service:` from `archgen services`",
+    "members": "list the member ids: `members: [a, b]`",
+    "from": "a flow mapping needs `from:` and `to:`",
+    "to": "a flow mapping needs `from:` and `to:`",
+    "instance": "name the EC2 instance type, for example `instance: r7g.2xlarge`",
+}
+
+
+def unknown_service(name: Any, path: tuple) -> Finding:
+    """E110 with did-you-mean suggestions from ids and aliases."""
+    suggestions = load_services().suggest(str(name))
+    hint = (f"did you mean {' or '.join(suggestions)}?" if suggestions
+            else "`archgen services` lists every service id and alias")
+    return Finding("E110", f"unknown service `{name}`", path, hint=hint)

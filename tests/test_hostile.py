@@ -1,0 +1,101 @@
+"""Hostile specs: bombs, binaries, tags, injections, path tricks. Each has its finding and
+exit code; the ones that render show their text literally."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import FIXTURES, ROOT, load_table
+
+EXPECTED = load_table("hostile-expected.yaml")
+HOSTILE = FIXTURES / "hostile"
+
+
+def test_fixture_table_is_complete():
+    assert {p.name for p in HOSTILE.iterdir()} == set(EXPECTED)
+    assert len(EXPECTED) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_hostile_check(cli, name):
+    want = EXPECTED[name]
+    result = cli("check", HOSTILE / name, *want.get("args", []), "-f", "json")
+    assert result.exit_code == want["exit"], result.output
+    assert "Traceback" not in result.output
+    if "code" in want:
+        import json
+
+        codes = [f["code"] for f in json.loads(result.stdout)["findings"]]
+        assert want["code"] in codes, codes
+
+
+@pytest.mark.parametrize("name", sorted(n for n, w in EXPECTED.items() if "literal" in w))
+def test_hostile_text_is_drawn_literally(cli, tmp_path, name):
+    result = cli("render", HOSTILE / name, "-o", tmp_path, "-f", "svg,png,pdf,dot")
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / f"{name[:-5]}.svg").read_text(encoding="utf-8")
+    assert EXPECTED[name]["literal"] in svg
+    assert "evil" not in svg or 'fill="red"' not in svg and 'stroke="red"' not in svg
+    # exactly the spec's two components were drawn: nothing was injected
+    assert svg.count('class="node"') == 2
+    assert (tmp_path / f"{name[:-5]}.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_bomb_fails_fast():
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "archgen", "check", str(HOSTILE / "billion-laughs.yaml")],
+                         capture_output=True, text=True)
+    assert out.returncode == 1 and "E005" in out.stdout
+    assert time.perf_counter() - start < 5  # generous for slow CI; the benchmark measures it
+
+
+def test_killed_render_leaves_previous_output(tmp_path):
+    spec = ROOT / "specs" / "clickstream.yaml"
+    cmd = [sys.executable, "-m", "archgen", "render", str(spec), "-o", str(tmp_path), "-f", "png,svg,pdf"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    for delay in (0.05, 0.2, 0.4, 0.6, 0.8):
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+        assert names == sorted(before)
+        for name in names:  # each file is whole: the old bytes or a complete new rendering
+            data = (tmp_path / name).read_bytes()
+            assert data == before[name] or _complete(name, data)
+
+
+def _complete(name: str, data: bytes) -> bool:
+    if name.endswith(".png"):
+        return data.endswith(b"IEND\xaeB`\x82")
+    if name.endswith(".svg"):
+        return data.rstrip().endswith(b"</svg>")
+    return data.rstrip().endswith(b"%%EOF")
+
+
+def test_unwritable_output_is_exit_3(cli, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = cli("render", ROOT / "specs" / "clickstream.yaml", "-o", blocker / "out")
+    assert result.exit_code == 3
+    assert "cannot write" in result.stderr
+
+
+def test_same_output_across_hash_seeds_and_folders(tmp_path):
+    spec = ROOT / "specs" / "clickstream.yaml"
+    outs = []
+    for seed, cwd in (("1", ROOT), ("12345", tmp_path)):
+        out = tmp_path / f"o{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "archgen", "render", str(spec), "-o", str(out), "-f", "svg,dot"],
+                       check=True, env=env, cwd=cwd, capture_output=True)
+        outs.append(out)
+    for ext in ("svg", "dot"):
+        assert (outs[0] / f"clickstream.{ext}").read_bytes() == (outs[1] / f"clickstream.{ext}").read_bytes()

@@ -1,0 +1,117 @@
+"""Rendering real files: formats, determinism, portable SVG, icons, themes, scale."""
+
+from __future__ import annotations
+
+import base64
+import re
+import struct
+from pathlib import Path
+
+import pytest
+
+from archgen.catalog.services import load_services
+from archgen.render.icons import resources_dir
+from tests.conftest import ROOT, SPECS
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_example_renders_png_and_svg(cli, tmp_path, spec):
+    result = cli("render", spec, "-o", tmp_path)
+    assert result.exit_code == 0, result.output
+    png, svg = tmp_path / f"{spec.stem}.png", tmp_path / f"{spec.stem}.svg"
+    w, h = png_size(png.read_bytes())
+    assert w > 200 and h > 100
+    text = svg.read_text(encoding="utf-8")
+    assert text.startswith("<?xml") and "</svg>" in text
+    # every image is embedded, none points at a file on this machine
+    hrefs = re.findall(r'xlink:href="([^"]+)"', text)
+    assert hrefs and all(h.startswith("data:image/png;base64,") for h in hrefs)
+    assert str(resources_dir()) not in text and "/home/" not in text and str(ROOT) not in text
+
+
+@pytest.mark.parametrize("spec", SPECS[:2], ids=lambda p: p.stem)
+def test_svg_and_dot_are_byte_identical(cli, tmp_path, spec):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert cli("render", spec, "-o", a, "-f", "svg,dot").exit_code == 0
+    assert cli("render", spec, "-o", b, "-f", "svg,dot").exit_code == 0
+    for ext in ("svg", "dot"):
+        assert (a / f"{spec.stem}.{ext}").read_bytes() == (b / f"{spec.stem}.{ext}").read_bytes()
+    dot = (a / f"{spec.stem}.dot").read_text()
+    assert str(resources_dir()) not in dot
+
+
+def test_all_formats_and_scale(cli, tmp_path):
+    spec = ROOT / "specs" / "clickstream.yaml"
+    assert cli("render", spec, "-o", tmp_path / "one", "-f", "png,svg,pdf,dot").exit_code == 0
+    assert cli("render", spec, "-o", tmp_path / "two", "-f", "png", "--scale", "2").exit_code == 0
+    one = tmp_path / "one"
+    assert (one / "clickstream.pdf").read_bytes().startswith(b"%PDF")
+    assert (one / "clickstream.dot").read_text().lstrip().startswith("digraph")
+    w1, h1 = png_size((one / "clickstream.png").read_bytes())
+    w2, h2 = png_size((tmp_path / "two" / "clickstream.png").read_bytes())
+    assert abs(w2 - 2 * w1) <= 4 and abs(h2 - 2 * h1) <= 4
+
+
+def test_dark_theme_changes_background(cli, tmp_path):
+    spec = ROOT / "specs" / "clickstream.yaml"
+    cli("render", spec, "-o", tmp_path / "l", "-f", "svg")
+    cli("render", spec, "-o", tmp_path / "d", "-f", "svg", "--theme", "dark")
+    light = (tmp_path / "l" / "clickstream.svg").read_text()
+    dark = (tmp_path / "d" / "clickstream.svg").read_text()
+    assert 'fill="#ffffff"' in light.lower() or 'fill="white"' in light.lower()
+    assert "#16191d" in dark.lower()
+
+
+def test_stem_drops_archgen_suffix(cli, tmp_path):
+    spec = tmp_path / "shop.archgen.yml"
+    spec.write_text((ROOT / "specs" / "log-analytics.yaml").read_text())
+    assert cli("render", spec, "-o", tmp_path / "o").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["shop.png", "shop.svg"]
+
+
+def test_groups_with_same_label_stay_apart(cli, tmp_path):
+    spec = tmp_path / "twins.yaml"
+    spec.write_text(
+        "archgen: 1\ntitle: Twins\nsources:\n  a: kpl\n  b: kpl\nstreams:\n"
+        "  s1: kinesis-data-streams\n  s2: kinesis-data-streams\n"
+        "groups:\n  g1: {label: Same, members: [a, s1]}\n  g2: {label: Same, members: [b, s2]}\n"
+        "flows:\n  - a -> s1\n  - b -> s2\n")
+    assert cli("render", spec, "-o", tmp_path, "-f", "dot").exit_code == 0
+    dot = (tmp_path / "twins.dot").read_text()
+    clusters = re.findall(r"subgraph (cluster_\w+)", dot)
+    assert len(clusters) == 2 and len(set(clusters)) == 2
+
+
+def test_emr_cluster_shows_node_groups(cli, tmp_path):
+    spec = ROOT / "specs" / "emr-spark.yaml"
+    assert cli("render", spec, "-o", tmp_path, "-f", "svg").exit_code == 0
+    svg = (tmp_path / "emr-spark.svg").read_text()
+    for text in ("Primary", "Core", "Task", "m7g.xlarge", "4 × r7g.2xlarge", "8 × r7g.2xlarge", "Spot"):
+        assert text in svg, text
+
+
+def _all_services_spec(tmp_path: Path) -> Path:
+    lines = ["archgen: 1", "title: Every service", "analytics:"]
+    for s in load_services():
+        lines.append(f"  n_{s.id.replace('-', '_')}: {s.id}")
+    spec = tmp_path / "every.yaml"
+    spec.write_text("\n".join(lines) + "\n")
+    return spec
+
+
+def test_every_service_renders_with_its_icon(cli, tmp_path):
+    spec = _all_services_spec(tmp_path)
+    result = cli("render", spec, "-o", tmp_path, "-f", "svg", "--ignore", "W")
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "every.svg").read_text()
+    for s in load_services():
+        title = r"<title>n_" + re.escape(s.id.replace("-", "_")) + r"</title>"
+        node = re.search(title + r".*?xlink:href=\"data:image/png;base64,([^\"]+)\"", svg, re.S)
+        assert node, s.id
+        icon = resources_dir() / s.icon
+        assert base64.b64decode(node.group(1)) == icon.read_bytes(), s.id
