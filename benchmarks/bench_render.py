@@ -49,21 +49,36 @@ def graphviz_once(dot_source: str) -> float:
 
 
 def diagrams_program(spec_result, out: Path) -> str:
-    spec = spec_result.spec
+    """The same graph as a plain `diagrams` program: same nodes, icons, groups and edge labels."""
+    from archgen.catalog.integrations import load_rules
     from archgen.catalog.services import load_services
+    from archgen.render.graph import edge_label
 
+    spec = spec_result.spec
     services = load_services()
+    rules = load_rules()
     lines = [
-        "from diagrams import Diagram",
+        "from diagrams import Cluster, Diagram, Edge",
         "from diagrams.custom import Custom",
         f"with Diagram({spec.title!r}, filename={str(out / 'diagrams')!r}, show=False, "
         "outformat=['png', 'svg'], direction='LR'):",
     ]
+    grouped = {m.id: g for g in spec.groups.values() for m in g.members}
+    for group in spec.groups.values():
+        lines.append(f"    with Cluster({(group.label or group.id)!r}):")
+        for ref in group.members:
+            comp = spec.components[ref.id]
+            icon = icon_path(services[comp.service].icon)
+            lines.append(f"        n_{comp.id} = Custom({(comp.label or comp.id)!r}, {str(icon)!r})")
     for comp in spec.components.values():
-        icon = icon_path(services[comp.service].icon)
-        lines.append(f"    n_{comp.id} = Custom({(comp.label or comp.id)!r}, {str(icon)!r})")
+        if comp.id not in grouped:
+            icon = icon_path(services[comp.service].icon)
+            lines.append(f"    n_{comp.id} = Custom({(comp.label or comp.id)!r}, {str(icon)!r})")
     for flow in spec.flows:
-        lines.append(f"    n_{flow.source.id} >> n_{flow.target.id}")
+        a, b = spec.components[flow.source.id], spec.components[flow.target.id]
+        rule = rules.pick(a.service, b.service)
+        label = edge_label(rule, services) if rule else ""
+        lines.append(f"    n_{a.id} >> Edge(label={label!r}) >> n_{b.id}")
     return "\n".join(lines) + "\n"
 
 

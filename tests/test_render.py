@@ -115,3 +115,14 @@ def test_every_service_renders_with_its_icon(cli, tmp_path):
         assert node, s.id
         icon = resources_dir() / s.icon
         assert base64.b64decode(node.group(1)) == icon.read_bytes(), s.id
+
+
+def test_large_clustered_graph_keeps_every_edge(cli, tmp_path):
+    """dot's cluster ranking can lose edges on big graphs; archgen lays out again instead."""
+    spec = ROOT / "tests" / "fixtures" / "good" / "large-clustered.yaml"
+    result = cli("render", spec, "-o", tmp_path, "-f", "svg", "--ignore", "W")
+    assert result.exit_code == 0, result.output
+    svg = (tmp_path / "large-clustered.svg").read_text()
+    n_flows = sum(1 for line in spec.read_text().splitlines() if line.startswith("  - "))
+    assert svg.count('class="edge"') == n_flows
+    assert "graphviz: Error" not in result.stderr

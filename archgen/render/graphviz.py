@@ -38,28 +38,42 @@ def _html(text: str, size: int, colour: str, bold: bool = False) -> str:
 
 
 @contextlib.contextmanager
-def _quiet_fontconfig():
-    """Drop the bundled fontconfig's complaints about newer system config files.
+def _captured_stderr():
+    """Collect what C code writes to file descriptor 2 while the block runs.
 
-    They are written straight to file descriptor 2 by C code; anything else written
-    there meanwhile is passed on unchanged.
+    Graphviz reports layout trouble there, and the bundled fontconfig complains about
+    newer system configuration files; the caller decides what to pass on.
     """
+    lines: list[str] = []
     try:
         saved = os.dup(2)
     except OSError:  # no stderr at all
-        yield
+        yield lines
         return
     with tempfile.TemporaryFile() as sink:
+        sys.stderr.flush()
         os.dup2(sink.fileno(), 2)
         try:
-            yield
+            yield lines
         finally:
             os.dup2(saved, 2)
             os.close(saved)
             sink.seek(0)
-            for line in sink.read().decode("utf-8", "replace").splitlines(keepends=True):
-                if not line.startswith("Fontconfig warning"):
-                    sys.stderr.write(line)
+            text = sink.read().decode("utf-8", "replace")
+            lines.extend(x for x in text.splitlines() if not x.startswith("Fontconfig warning"))
+
+
+def _layout(g) -> None:
+    """Lay out with dot; if its cluster ranking loses edges, lay out again with `newrank`."""
+    with _captured_stderr() as trouble:
+        g.layout(prog="dot")
+    if any(line.startswith("Error") for line in trouble):
+        g.graph_attr["newrank"] = "true"
+        with _captured_stderr() as trouble:
+            g.layout(prog="dot")
+    for line in trouble:
+        if line.startswith("Error"):
+            sys.stderr.write(f"graphviz: {line}\n")
 
 
 def _node_order(graph: Graph) -> list[GNode]:
@@ -84,7 +98,7 @@ def build_agraph(graph: Graph, legend: bool = False):
     theme = THEMES[graph.theme]
     g = pgv.AGraph(directed=True, strict=False, name=graph.name)
     g.graph_attr.update(
-        rankdir=graph.direction, splines="spline", compound="true", newrank="true",
+        rankdir=graph.direction, splines="spline", compound="true",
         nodesep="0.45", ranksep="0.9", pad="0.25", bgcolor=theme.background, fontname=FONT,
         label=_html(graph.title, 18, theme.text, bold=True), labelloc="t", labeljust="c",
         outputorder="edgesfirst",
@@ -158,15 +172,15 @@ def render(graph: Graph, formats: tuple[str, ...], scale: float = 1.0,
            legend: bool = False) -> dict[str, bytes]:
     """Lay the graph out once and draw each format into memory."""
     g = build_agraph(graph, legend)
-    with _quiet_fontconfig():
+    try:
+        _layout(g)
+    except Exception as exc:  # pygraphviz raises plain exceptions for Graphviz failures
+        raise RenderError(f"Graphviz could not lay out the diagram: {exc}") from exc
+    with _captured_stderr():
         return _draw(g, formats, scale)
 
 
 def _draw(g, formats: tuple[str, ...], scale: float) -> dict[str, bytes]:
-    try:
-        g.layout(prog="dot")
-    except Exception as exc:  # pygraphviz raises plain exceptions for Graphviz failures
-        raise RenderError(f"Graphviz could not lay out the diagram: {exc}") from exc
     out: dict[str, bytes] = {}
     for fmt in formats:
         try:
