@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from archgen.check import check_source
@@ -77,6 +77,7 @@ def _assert_clean(result):
 def test_mutated_examples_never_crash(text):
     result = check_source(text, "fuzz.yaml")
     _assert_clean(result)
+    event("valid, rendered" if result.ok() else "refused with findings")
     if result.ok() and result.spec is not None:
         with tempfile.TemporaryDirectory() as tmp:
             written = render_spec(result.spec, "fuzz.yaml", Path(tmp), RenderOptions(("svg",)))

@@ -105,7 +105,6 @@ def build_agraph(graph: Graph, legend: bool = False):
     )
     g.node_attr.update(shape="plain", fontname=FONT, margin="0")
     g.edge_attr.update(fontname=FONT, fontsize="9", arrowsize="0.8")
-    clustered: set[str] = set()
 
     def add_cluster(parent, cluster: GCluster, depth: int, counter: list[int]) -> None:
         counter[0] += 1
@@ -118,7 +117,6 @@ def build_agraph(graph: Graph, legend: bool = False):
         cluster_names[cluster.id] = name
         for nid in cluster.nodes:
             sub.add_node(nid)
-            clustered.add(nid)
         if cluster.kind == "emr" and len(cluster.nodes) > 1:
             # node groups side by side across the flow, in primary, core, task order
             sub.add_subgraph(list(cluster.nodes), name=f"rank_{counter[0]}_{safe}", rank="same")

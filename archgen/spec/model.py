@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from archgen.findings import Path
 
@@ -77,12 +77,6 @@ class Group:
 
 
 @dataclass(frozen=True)
-class View:
-    name: str
-    path: Path
-
-
-@dataclass(frozen=True)
 class Spec:
     file: str
     title: str
@@ -92,7 +86,6 @@ class Spec:
     components: dict[str, Component]
     flows: tuple[Flow, ...]
     groups: dict[str, Group]
-    extra: dict = field(default_factory=dict)
 
     def component_groups(self) -> dict[str, str]:
         """The innermost group of each grouped component or group."""
