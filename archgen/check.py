@@ -12,7 +12,7 @@ from archgen.spec.loader import Document, Limits, decode, load_text
 from archgen.spec.model import ROLE_SECTIONS, Spec
 
 # Errors about ids that do not exist cannot be silenced: the spec would be meaningless.
-UNSUPPRESSIBLE = ("E0", "E1", "E201", "E202", "E203", "E205", "E999")
+UNSUPPRESSIBLE = ("E0", "E1", "E201", "E202", "E203", "E205", "E207", "E208", "E999")
 
 MAX_COMPONENTS = 5000
 MAX_FLOWS = 20000

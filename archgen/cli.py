@@ -121,11 +121,15 @@ def render(
     theme: Annotated[Optional[ThemeName], typer.Option(  # noqa: UP045
         "--theme", help="Override the spec's theme.")] = None,
     legend: Annotated[bool, typer.Option("--legend", help="Add a legend of edge kinds.")] = False,
+    view: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--view", help="Render this view (repeatable) instead of the whole diagram.")] = None,
+    all_views: Annotated[bool, typer.Option("--all-views",
+                                            help="Render the whole diagram and every view.")] = False,
     strict: Strict = False,
     ignore: Ignore = None,
     max_bytes: MaxBytes = 2 * 1024 * 1024,
 ) -> None:
-    """Check specs and render the valid ones into OUTPUT/<stem>.<format>."""
+    """Check specs and render the valid ones into OUTPUT/<stem>[--<view>[-<step>]].<format>."""
     from archgen.report import format_findings
 
     try:
@@ -144,7 +148,9 @@ def render(
             code = max(code, EXIT_FINDINGS)
             continue
         try:
-            written = render_spec(result.spec, result.file, output, options)
+            views = ["*"] if all_views else view
+            written = render_spec(result.spec, result.file, output, options, views=views,
+                                  full=all_views or not view)
         except ArchgenError as exc:
             typer.echo(f"{result.file}: {exc.message}", err=True)
             if exc.hint:

@@ -21,6 +21,7 @@ class GNode:
     caption: str | None  # the service name under a custom label
     icon: str  # path relative to the diagrams resources folder
     badge: str | None = None  # e.g. "Spot"
+    component: str = ""  # the spec component drawn (an EMR cluster has one node per node group)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class GEdge:
     kind: str
     source_cluster: str | None = None
     target_cluster: str | None = None
+    source_component: str = ""
+    target_component: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def _emr_nodes(comp: Component) -> list[GNode]:
             caption="Spot" if spot else "On-Demand",
             icon="aws/compute/ec2-spot-instance.png" if spot else "aws/compute/ec2-instances.png",
             badge="Spot" if spot else None,
+            component=comp.id,
         ))
     return out
 
@@ -126,7 +130,7 @@ def build_graph(spec: Spec, name: str, theme: str | None = None,
             continue
         label = comp.label or service.short
         caption = service.short if comp.label and comp.label != service.short else None
-        nodes.append(GNode(comp.id, wrap(label), caption, service.icon))
+        nodes.append(GNode(comp.id, wrap(label), caption, service.icon, component=comp.id))
     edges: list[GEdge] = []
     kinds: list[str] = []
     for flow in spec.flows:
@@ -139,7 +143,8 @@ def build_graph(spec: Spec, name: str, theme: str | None = None,
         edges.append(GEdge(
             anchors.get(a.id, a.id), anchors.get(b.id, b.id), label, kind,
             source_cluster=a.id if a.id in emr_clusters else None,
-            target_cluster=b.id if b.id in emr_clusters else None))
+            target_cluster=b.id if b.id in emr_clusters else None,
+            source_component=a.id, target_component=b.id))
     return Graph(name=name, title=spec.title, direction=spec.direction, theme=theme or spec.theme,
                  nodes=tuple(nodes), edges=tuple(edges),
                  clusters=_clusters(spec, emr_clusters), kinds=tuple(kinds))

@@ -10,22 +10,25 @@ import tempfile
 
 from archgen.errors import RenderError
 from archgen.render.graph import GCluster, GNode, Graph, escape, wrap
-from archgen.render.icons import data_uri, icon_path, resources_dir
+from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
 
 ICON_PT = 48
 FORMATS = ("png", "svg", "pdf", "dot")
 
 
-def _node_label(node: GNode, theme: Theme) -> str:
+def _node_label(node: GNode, theme: Theme, faded: bool = False) -> str:
     text = "<BR/>".join(escape(line) for line in node.lines)
+    icon = faded_icon_path(node.icon) if faded else icon_path(node.icon)
+    text_colour = theme.faded if faded else theme.text
     rows = [
         f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_PT}" HEIGHT="{ICON_PT}">'
-        f'<IMG SRC="{escape(str(icon_path(node.icon)))}" SCALE="TRUE"/></TD></TR>',
-        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{theme.text}">{text}</FONT></TD></TR>',
+        f'<IMG SRC="{escape(str(icon))}" SCALE="TRUE"/></TD></TR>',
+        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{text_colour}">{text}</FONT></TD></TR>',
     ]
     if node.caption:
         colour = theme.edges["event"].color if node.badge else theme.muted
+        colour = theme.faded if faded else colour
         rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="{colour}">{escape(node.caption)}</FONT></TD></TR>')
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
 
@@ -93,6 +96,11 @@ def _node_order(graph: Graph) -> list[GNode]:
 
 def build_agraph(graph: Graph, legend: bool = False):
     """A pygraphviz graph for the model; node names are the spec ids."""
+    return _build(graph, legend)[0]
+
+
+def _build(graph: Graph, legend: bool):
+    """The pygraphviz graph and its cluster subgraphs by cluster id."""
     import pygraphviz as pgv
 
     theme = THEMES[graph.theme]
@@ -115,6 +123,7 @@ def build_agraph(graph: Graph, legend: bool = False):
                                   style="rounded,filled", fillcolor=fill, color=theme.cluster_border,
                                   labeljust="l", margin="12", fontname=FONT)
         cluster_names[cluster.id] = name
+        subgraphs[cluster.id] = sub
         for nid in cluster.nodes:
             sub.add_node(nid)
         if cluster.kind == "emr" and len(cluster.nodes) > 1:
@@ -124,6 +133,7 @@ def build_agraph(graph: Graph, legend: bool = False):
             add_cluster(sub, child, depth + 1, counter)
 
     cluster_names: dict[str, str] = {}
+    subgraphs: dict[str, object] = {}
     for node in _node_order(graph):
         g.add_node(node.id, label=_node_label(node, theme))
     counter = [0]
@@ -142,7 +152,7 @@ def build_agraph(graph: Graph, legend: bool = False):
         g.add_edge(edge.source, edge.target, **attrs)
     if legend:
         _add_legend(g, graph, theme, counter)
-    return g
+    return g, subgraphs
 
 
 LINE_SAMPLES = {"solid": "━━━━━━", "dashed": "━ ━ ━ ━", "dotted": "┈┈┈┈┈┈"}
@@ -169,13 +179,87 @@ def _add_legend(g, graph: Graph, theme: Theme, counter: list[int]) -> None:
 def render(graph: Graph, formats: tuple[str, ...], scale: float = 1.0,
            legend: bool = False) -> dict[str, bytes]:
     """Lay the graph out once and draw each format into memory."""
-    g = build_agraph(graph, legend)
+    return render_states(graph, [None], formats, scale, legend)[""]
+
+
+def render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: float = 1.0,
+                  legend: bool = False) -> dict[str, dict[str, bytes]]:
+    """One layout of the full graph, drawn once per view state (None: the full diagram).
+
+    Returns ``{suffix: {format: bytes}}``; every picture keeps the full layout's positions.
+    """
+    g, subgraphs = _build(graph, legend)
     try:
         _layout(g)
     except Exception as exc:  # pygraphviz raises plain exceptions for Graphviz failures
         raise RenderError(f"Graphviz could not lay out the diagram: {exc}") from exc
+    theme = THEMES[graph.theme]
+    out: dict[str, dict[str, bytes]] = {}
     with _captured_stderr():
-        return _draw(g, formats, scale)
+        for state in states:
+            undo = _apply_state(g, subgraphs, graph, theme, state) if state is not None else []
+            try:
+                out[state.suffix if state is not None else ""] = _draw(g, formats, scale)
+            finally:
+                for attrs, key, old in reversed(undo):
+                    attrs[key] = old
+    return out
+
+
+def _set(undo: list, attrs, key: str, value: str, original: str | None = None) -> None:
+    """Change one attribute and remember how to put it back.
+
+    pygraphviz hands HTML labels back without their outer brackets, so labels are restored
+    from the ``original`` the caller rebuilds, never from what was read.
+    """
+    undo.append((attrs, key, original if original is not None else (attrs.get(key) or "")))
+    attrs[key] = value
+
+
+def _walk(clusters):
+    for c in clusters:
+        yield c
+        yield from _walk(c.clusters)
+
+
+def _apply_state(g, subgraphs, graph: Graph, theme: Theme, state) -> list:
+    """Hide what the state does not show and fade what it fades; returns how to undo it."""
+    undo: list = []
+    shown = state.components
+    for node in graph.nodes:
+        attrs = g.get_node(node.id).attr
+        if shown is not None and node.component not in shown:
+            _set(undo, attrs, "style", "invis")
+        elif node.component in state.faded:
+            _set(undo, attrs, "label", _node_label(node, theme, faded=True), _node_label(node, theme))
+    for i, edge in enumerate(graph.edges):
+        attrs = g.get_edge(edge.source, edge.target, key=str(i)).attr
+        ends = (edge.source_component, edge.target_component)
+        if shown is not None and not all(c in shown for c in ends):
+            _set(undo, attrs, "style", "invis")
+            if edge.label:
+                _set(undo, attrs, "label", "", _html(edge.label, 9, theme.muted))
+        elif any(c in state.faded for c in ends):
+            _set(undo, attrs, "color", theme.faded)
+            if edge.label:
+                _set(undo, attrs, "label", _html(edge.label, 9, theme.faded), _html(edge.label, 9, theme.muted))
+    for cluster in _walk(graph.clusters):
+        attrs = subgraphs[cluster.id].graph_attr
+        if cluster.kind == "emr":
+            hidden = shown is not None and cluster.id not in shown
+            faded = cluster.id in state.faded
+        else:
+            hidden = state.groups is not None and cluster.id not in state.groups
+            faded = cluster.id in state.faded_groups
+        label = _html(cluster.label, 11, theme.text, bold=True)
+        if hidden:
+            _set(undo, attrs, "style", "invis")
+            _set(undo, attrs, "label", "", label)
+        elif faded:
+            _set(undo, attrs, "color", theme.faded)
+            _set(undo, attrs, "fillcolor", theme.background)
+            _set(undo, attrs, "label", _html(cluster.label, 11, theme.faded, bold=True), label)
+    return undo
 
 
 def _draw(g, formats: tuple[str, ...], scale: float) -> dict[str, bytes]:
@@ -203,13 +287,14 @@ _HREF = re.compile(rb'xlink:href="([^"]+)"')
 
 def embed_icons(svg: bytes) -> bytes:
     """Replace icon file paths by data URIs so the SVG is self-contained and portable."""
-    root = str(resources_dir()).encode()
+    roots = [(str(root).encode() + b"/", prefix) for root, prefix in embedded_roots()]
 
     def swap(m: re.Match[bytes]) -> bytes:
         href = m.group(1)
-        if href.startswith(root):
-            rel = href[len(root) + 1 :].decode()
-            return b'xlink:href="' + data_uri(rel).encode() + b'"'
+        for root, prefix in roots:
+            if href.startswith(root):
+                rel = href[len(root):].decode()
+                return b'xlink:href="' + data_uri(prefix + rel).encode() + b'"'
         return m.group(0)
 
     return _HREF.sub(swap, svg)
@@ -217,5 +302,6 @@ def embed_icons(svg: bytes) -> bytes:
 
 def relative_icons(dot: bytes) -> bytes:
     """Icon paths in DOT relative to the `diagrams` resources folder: no paths of this machine."""
-    root = str(resources_dir()).encode() + b"/"
-    return dot.replace(root, b"")
+    for root, prefix in embedded_roots():
+        dot = dot.replace(str(root).encode() + b"/", prefix.encode())
+    return dot

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
+import shutil
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,8 +32,47 @@ def icon_path(relative: str) -> Path:
     return path if path.is_file() else resources_dir() / "generic" / "generic.png"
 
 
+FADED_PREFIX = "faded/"
+FADED_ALPHA = 0.28
+
+
+@lru_cache(maxsize=1)
+def _faded_dir() -> Path:
+    """A private folder for faded icon copies, made once per process and removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="archgen-icons-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 @lru_cache(maxsize=256)
+def faded_icon_path(relative: str) -> Path:
+    """A copy of the icon with its opacity lowered, for faded parts of a view."""
+    from PIL import Image
+
+    target = _faded_dir() / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(icon_path(relative)) as img:
+            rgba = img.convert("RGBA")
+        alpha = rgba.getchannel("A").point(lambda a: int(a * FADED_ALPHA))
+        rgba.putalpha(alpha)
+        rgba.save(target, format="PNG", optimize=False)
+    return target
+
+
+def embedded_roots() -> list[tuple[Path, str]]:
+    """Folders whose icons are embedded in SVG, with the prefix naming them in data_uri()."""
+    roots = [(resources_dir(), "")]
+    if _faded_dir.cache_info().currsize:
+        roots.append((_faded_dir(), FADED_PREFIX))
+    return roots
+
+
+@lru_cache(maxsize=512)
 def data_uri(relative: str) -> str:
-    """The icon as a data URI, for self-contained SVG."""
-    raw = icon_path(relative).read_bytes()
+    """The icon as a data URI, for self-contained SVG (``faded/...`` names a faded copy)."""
+    if relative.startswith(FADED_PREFIX):
+        raw = faded_icon_path(relative[len(FADED_PREFIX):]).read_bytes()
+    else:
+        raw = icon_path(relative).read_bytes()
     return "data:image/png;base64," + base64.b64encode(raw).decode("ascii")

@@ -33,11 +33,26 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return formats
 
 
-def render_spec(spec: Spec, spec_path: str, out_dir: Path, options: RenderOptions) -> list[Path]:
-    """Draw every requested format in memory, then write them; returns the written paths."""
-    from archgen.render.graphviz import render
+def render_spec(spec: Spec, spec_path: str, out_dir: Path, options: RenderOptions,
+                views: list[str] | None = None, full: bool = True) -> list[Path]:
+    """Draw every requested picture and format in memory, then write them all.
+
+    ``views`` names the views to draw as well (``["*"]``: all of them); ``full`` draws the
+    whole diagram. Every picture comes from one layout. Returns the written paths.
+    """
+    from archgen.render.graphviz import render_states
+    from archgen.render.views import all_states
 
     name = stem(spec_path)
+    if views:
+        known = [v.name for v in spec.views]
+        unknown = [v for v in views if v != "*" and v not in known]
+        if unknown:
+            raise UsageError(f"{spec_path}: no view named {', '.join(unknown)}",
+                             hint=f"views in this spec: {', '.join(known) or '(none)'}")
+    states = ([None] if full else []) + (all_states(spec, None if "*" in (views or []) else views)
+                                         if views else [])
     graph = build_graph(spec, name, options.theme)
-    drawn = render(graph, options.formats, options.scale, options.legend)
-    return write_all({out_dir / f"{name}.{fmt}": data for fmt, data in drawn.items()})
+    drawn = render_states(graph, states, options.formats, options.scale, options.legend)
+    return write_all({out_dir / f"{name}{suffix}.{fmt}": data
+                      for suffix, pictures in drawn.items() for fmt, data in pictures.items()})

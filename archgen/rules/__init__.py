@@ -34,7 +34,7 @@ Family = Callable[[Context], Iterable[Finding]]
 
 def registry() -> dict[str, Family]:
     """Every rule family, in the order they run."""
-    from archgen.rules import emr, integration, roles, status, structure
+    from archgen.rules import emr, integration, roles, status, structure, views
 
     return {
         "structure": structure.check,
@@ -42,6 +42,7 @@ def registry() -> dict[str, Family]:
         "integration": integration.check,
         "status": status.check,
         "emr": emr.check,
+        "views": views.check,
     }
 
 

@@ -77,6 +77,23 @@ class Group:
 
 
 @dataclass(frozen=True)
+class View:
+    """A named part of the diagram: ``show`` limits it, ``focus`` fades the rest, ``steps``
+    build it up (step N shows the ids of steps 1..N)."""
+
+    name: str
+    title: str | None
+    show: tuple[Ref, ...]
+    focus: tuple[Ref, ...]
+    steps: tuple[tuple[Ref, ...], ...]
+    notes: str | None
+    path: Path
+
+    def refs(self) -> list[Ref]:
+        return [*self.show, *self.focus, *(r for step in self.steps for r in step)]
+
+
+@dataclass(frozen=True)
 class Spec:
     file: str
     title: str
@@ -86,6 +103,26 @@ class Spec:
     components: dict[str, Component]
     flows: tuple[Flow, ...]
     groups: dict[str, Group]
+    views: tuple[View, ...] = ()
+
+    def view(self, name: str) -> View | None:
+        return next((v for v in self.views if v.name == name), None)
+
+    def expand(self, ids) -> set[str]:
+        """Component ids named directly or through (nested) groups."""
+        out: set[str] = set()
+        stack = list(ids)
+        seen: set[str] = set()
+        while stack:
+            i = stack.pop()
+            if i in seen:
+                continue
+            seen.add(i)
+            if i in self.components:
+                out.add(i)
+            elif i in self.groups:
+                stack.extend(r.id for r in self.groups[i].members)
+        return out
 
     def component_groups(self) -> dict[str, str]:
         """The innermost group of each grouped component or group."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from archgen.catalog.services import load_services
 from archgen.findings import Finding
 from archgen.spec.loader import Document
-from archgen.spec.model import ROLE_SECTIONS, Component, Emr, Flow, Group, NodeGroup, Ref, Spec
+from archgen.spec.model import ROLE_SECTIONS, Component, Emr, Flow, Group, NodeGroup, Ref, Spec, View
 
 
 def split_chain(text: str) -> list[tuple[str, int]]:
@@ -58,10 +58,22 @@ def build_model(doc: Document) -> tuple[Spec, list[Finding]]:
             flows.append(Flow(
                 Ref(str(item["from"]), path + ("from",)), Ref(str(item["to"]), path + ("to",)),
                 item.get("label"), item.get("via"), tuple(item.get("ignore") or ()), path, i))
+    views: list[View] = []
+    for i, item in enumerate(data.get("views") or []):
+        path = ("views", i)
+
+        def refs(key: str, values, base=path) -> tuple[Ref, ...]:
+            return tuple(Ref(str(v), base + (key, j)) for j, v in enumerate(values or []))
+
+        steps = tuple(
+            tuple(Ref(str(v), path + ("steps", k, j)) for j, v in enumerate(step or []))
+            for k, step in enumerate(item.get("steps") or []))
+        views.append(View(str(item["name"]), item.get("title"), refs("show", item.get("show")),
+                          refs("focus", item.get("focus")), steps, item.get("notes"), path))
     spec = Spec(
         file=doc.file, title=data["title"], description=data.get("description"),
         direction=data.get("direction", "LR"), theme=data.get("theme", "light"),
-        components=components, flows=tuple(flows), groups=groups)
+        components=components, flows=tuple(flows), groups=groups, views=tuple(views))
     return spec, findings
 
 

@@ -137,6 +137,12 @@ def build_schema() -> dict[str, Any]:
                 "description": "Data movements: `a -> b`, chains `a -> b -> c`, or mappings.",
                 "items": {"$ref": "#/definitions/flow"},
             },
+            "views": {
+                "type": "array",
+                "description": "Named views of the diagram for reviews and slides: a part of it, a focus, "
+                               "or steps that build it up.",
+                "items": {"$ref": "#/definitions/view"},
+            },
         },
         "definitions": {
             "service": _service_ref(),
@@ -159,6 +165,28 @@ def build_schema() -> dict[str, Any]:
                         "description": "Ids of the components and groups inside.",
                         "items": {"type": "string", "description": "A component or group id."},
                     },
+                },
+            },
+            "view": {
+                "type": "object",
+                "description": "A view: drawn with the positions of the full diagram.",
+                "required": ["name"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"type": "string", "pattern": ID_PATTERN,
+                             "description": "View id; outputs are named `<stem>--<name>`."},
+                    "title": {"type": "string", "description": "Slide title (defaults to the name)."},
+                    "show": {"type": "array", "items": {"type": "string", "description": "A component or group id."},
+                             "description": "Draw only these components and groups and the flows among them."},
+                    "focus": {"type": "array", "items": {"type": "string", "description": "A component or group id."},
+                              "description": "Draw everything, fading all but these."},
+                    "steps": {
+                        "type": "array",
+                        "description": "Build the view up: step N shows the ids of steps 1..N.",
+                        "items": {"type": "array", "description": "Ids added at this step.",
+                                  "items": {"type": "string", "description": "A component or group id."}},
+                    },
+                    "notes": {"type": "string", "description": "Speaker notes for the view's slides."},
                 },
             },
             "flow": {
