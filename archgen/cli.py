@@ -214,6 +214,52 @@ def rules(
         raise _fail(exc) from None
 
 
+@app.command()
+def slides(
+    specs: Specs,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The deck: a .pptx or .html file.")],
+    theme: Annotated[ThemeName, typer.Option("--theme", help="Slide and diagram theme.")] = ThemeName.light,
+    allow_errors: Annotated[bool, typer.Option(
+        "--allow-errors", help="Make the deck even if a spec has errors; they are listed in red.")] = False,
+    ignore: Ignore = None,
+    max_bytes: MaxBytes = 2 * 1024 * 1024,
+) -> None:
+    """Build a 16:9 design-review deck (PPTX or one self-contained HTML file) from specs."""
+    from archgen.render.output import write_atomic
+
+    suffix = output.suffix.lower()
+    try:
+        if suffix not in (".pptx", ".html", ".htm"):
+            raise UsageError(f"{output}: the deck must end in .pptx or .html")
+        results = _check_all(specs, ignore, max_bytes)
+    except ArchgenError as exc:
+        raise _fail(exc) from None
+    from archgen.report import format_findings
+
+    findings = [f for r in results for f in r.findings]
+    if findings:
+        typer.echo(format_findings(findings, "text"), err=True)
+    if any(not r.ok() for r in results) and not allow_errors:
+        typer.echo("no deck was made: fix the errors above, or pass --allow-errors", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    try:
+        from archgen.slides.deck import build_deck
+
+        deck = build_deck(results, theme.value, allow_errors)
+        if suffix == ".pptx":
+            from archgen.slides.pptx_deck import write_pptx
+
+            data = write_pptx(deck)
+        else:
+            from archgen.slides.html_deck import write_html
+
+            data = write_html(deck)
+        write_atomic(output, data)
+    except ArchgenError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"wrote {output} ({len(deck.slides)} slides)")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -1,0 +1,127 @@
+"""Build the neutral deck: title, an overview per spec, a slide per view and step, the findings
+and a legend. Writers (PPTX, HTML) only lay these slides out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archgen import __version__
+from archgen.catalog.integrations import load_rules
+from archgen.catalog.services import load_services
+from archgen.check import CheckResult
+from archgen.errors import UsageError
+from archgen.render.graph import build_graph
+from archgen.render.output import stem
+from archgen.render.themes import KIND_NAMES, THEMES
+from archgen.render.views import all_states
+
+PNG_SCALE = 2.0
+
+
+@dataclass(frozen=True)
+class Picture:
+    png: bytes  # rendered at PNG_SCALE for PPTX
+    svg: bytes  # self-contained, for HTML
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    severity: str = "info"  # error | warning | info: drives the colour
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    icon: str  # diagrams resource path
+    name: str
+    status: str
+
+
+@dataclass
+class Slide:
+    kind: str  # title | diagram | findings | legend
+    title: str
+    subtitle: str = ""
+    picture: Picture | None = None
+    notes: str = ""
+    lines: list[Line] = field(default_factory=list)
+    kinds: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, label, colour)
+    icons: list[LegendEntry] = field(default_factory=list)
+
+
+@dataclass
+class Deck:
+    title: str
+    theme: str
+    slides: list[Slide]
+
+
+def _today() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
+    return day.isoformat()
+
+
+def _where(f) -> str:
+    return f"{Path(f.file).name}:{f.line}:{f.column}"
+
+
+def build_deck(results: list[CheckResult], theme: str = "light", allow_errors: bool = False) -> Deck:
+    """The deck for checked specs; a spec with errors stops it unless ``allow_errors``."""
+    from archgen.render.graphviz import render_states
+
+    broken = [r for r in results if not r.ok()]
+    if broken and not allow_errors:
+        names = ", ".join(r.file for r in broken)
+        raise UsageError(f"{names}: the spec has errors, so no deck was made",
+                         hint="fix the errors, or pass --allow-errors to list them on a slide")
+    services, rules = load_services(), load_rules()
+    specs = [r for r in results if r.spec is not None]
+    title = specs[0].spec.title if len(specs) == 1 else "Architecture review"
+    description = specs[0].spec.description if len(specs) == 1 else None
+    files = ", ".join(Path(r.file).name for r in results)
+    slides = [Slide("title", title, subtitle=(description or "").strip(),
+                    lines=[Line(f"{_today()} · {files} · archgen {__version__}")],
+                    notes=(description or "").strip())]
+    used_kinds: list[str] = []
+    used_services: list[str] = []
+    for result in results:
+        spec = result.spec
+        if spec is None or not result.ok():
+            continue  # with --allow-errors: its errors are on the findings slide
+        graph = build_graph(spec, stem(result.file), theme, services, rules)
+        states = all_states(spec)
+        pictures = render_states(graph, [None, *states], ("png", "svg"), scale=PNG_SCALE)
+        overview = pictures[""]
+        slides.append(Slide("diagram", spec.title, subtitle=Path(result.file).name,
+                            picture=Picture(overview["png"], overview["svg"]),
+                            notes=(spec.description or "").strip()))
+        for state in states:
+            pic = pictures[state.suffix]
+            slides.append(Slide("diagram", state.title, subtitle=f"{spec.title} · view {state.view}",
+                                picture=Picture(pic["png"], pic["svg"]), notes=(state.notes or "").strip()))
+        used_kinds += [k for k in graph.kinds if k not in used_kinds]
+        used_services += [c.service for c in spec.components.values()
+                          if c.service and c.service not in used_services]
+    findings = [f for r in results for f in r.findings]
+    lines = [Line(f"{f.code} {_where(f)}  {f.message}" + (f" — {f.hint}" if f.hint else ""), f.severity)
+             for f in findings]
+    slides.append(Slide("findings", "Findings", subtitle=_summary(findings),
+                        lines=lines or [Line("No findings: every flow is a known AWS integration.")]))
+    palette = THEMES[theme].edges
+    slides.append(Slide(
+        "legend", "Legend",
+        kinds=[(k, KIND_NAMES[k], palette[k].color) for k in KIND_NAMES if k in used_kinds],
+        icons=[LegendEntry(services[s].icon, services[s].name,
+                           services[s].status if services[s].is_current
+                           else f"{services[s].status}; use {services[s].successor}")
+               for s in used_services]))
+    return Deck(title, theme, slides)
+
+
+def _summary(findings) -> str:
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    return ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())

@@ -1,0 +1,143 @@
+"""Write a deck as a 16:9 PowerPoint file (opens in PowerPoint, Keynote, Google Slides, Impress)."""
+
+from __future__ import annotations
+
+import io
+import struct
+
+from archgen.render.icons import icon_path
+from archgen.slides.deck import Deck, Slide
+
+WIDTH_IN, HEIGHT_IN = 13.333, 7.5
+MARGIN_IN = 0.4
+TOP_IN = 1.35  # below the title
+MAX_LINES = 16
+
+COLOURS = {
+    "light": {"bg": "FFFFFF", "text": "1F2937", "muted": "6B7280", "error": "DC2626", "warning": "B45309",
+              "info": "1F6FB2"},
+    "dark": {"bg": "16191D", "text": "E5E7EB", "muted": "9CA3AF", "error": "F87171", "warning": "FBBF24",
+             "info": "5FA8E8"},
+}
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    return struct.unpack(">II", data[16:24])
+
+
+def fit(width: float, height: float, box_w: float, box_h: float) -> tuple[float, float]:
+    """Scale (width, height) to fit the box without distortion."""
+    k = min(box_w / width, box_h / height)
+    return width * k, height * k
+
+
+def write_pptx(deck: Deck) -> bytes:
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(WIDTH_IN), Inches(HEIGHT_IN)
+    blank = prs.slide_layouts[6]
+    palette = COLOURS[deck.theme]
+    for item in deck.slides:
+        slide = prs.slides.add_slide(blank)
+        _background(slide, palette["bg"])
+        if item.kind == "title":
+            _title_slide(slide, item, palette)
+        else:
+            _text(slide, item.title, MARGIN_IN, 0.3, WIDTH_IN - 2 * MARGIN_IN, 0.7, 28, palette["text"], bold=True)
+            if item.subtitle:
+                _text(slide, item.subtitle, MARGIN_IN, 0.9, WIDTH_IN - 2 * MARGIN_IN, 0.4, 14, palette["muted"])
+            {"diagram": _diagram, "findings": _findings, "legend": _legend}[item.kind](slide, item, palette)
+        if item.notes:
+            slide.notes_slide.notes_text_frame.text = item.notes
+    out = io.BytesIO()
+    prs.save(out)
+    return out.getvalue()
+
+
+def _rgb(hex_colour: str):
+    from pptx.dml.color import RGBColor
+
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def _background(slide, colour: str) -> None:
+    fill = slide.background.fill
+    fill.solid()
+    fill.fore_color.rgb = _rgb(colour)
+
+
+def _text(slide, text: str, x: float, y: float, w: float, h: float, size: int, colour: str,
+          bold: bool = False):
+    from pptx.util import Inches, Pt
+
+    box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+    frame = box.text_frame
+    frame.word_wrap = True
+    run = frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = _rgb(colour)
+    return frame
+
+
+def _title_slide(slide, item: Slide, palette) -> None:
+    _text(slide, item.title, 0.8, 2.3, WIDTH_IN - 1.6, 1.2, 40, palette["text"], bold=True)
+    if item.subtitle:
+        _text(slide, item.subtitle, 0.8, 3.6, WIDTH_IN - 1.6, 1.6, 18, palette["muted"])
+    for line in item.lines:
+        _text(slide, line.text, 0.8, 6.3, WIDTH_IN - 1.6, 0.5, 14, palette["muted"])
+
+
+def _diagram(slide, item: Slide, palette) -> None:
+    from pptx.util import Inches
+
+    w_px, h_px = png_size(item.picture.png)
+    box_w, box_h = WIDTH_IN - 2 * MARGIN_IN, HEIGHT_IN - TOP_IN - MARGIN_IN
+    w, h = fit(w_px, h_px, box_w, box_h)
+    x = (WIDTH_IN - w) / 2
+    y = TOP_IN + (box_h - h) / 2
+    slide.shapes.add_picture(io.BytesIO(item.picture.png), Inches(x), Inches(y), Inches(w), Inches(h))
+
+
+def _findings(slide, item: Slide, palette) -> None:
+    from pptx.util import Pt
+
+    frame = _text(slide, "", MARGIN_IN, TOP_IN, WIDTH_IN - 2 * MARGIN_IN, HEIGHT_IN - TOP_IN - MARGIN_IN, 12,
+                  palette["text"])
+    shown = item.lines[:MAX_LINES]
+    for i, line in enumerate(shown):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = para.add_run() if i else para.runs[0]
+        run.text = line.text
+        run.font.size = Pt(12)
+        run.font.color.rgb = _rgb(palette[line.severity] if line.severity in ("error", "warning")
+                                  else palette["text"])
+    if len(item.lines) > MAX_LINES:
+        run = frame.add_paragraph().add_run()
+        run.text = f"… and {len(item.lines) - MAX_LINES} more (all of them are in the notes)"
+        run.font.size = Pt(12)
+        run.font.color.rgb = _rgb(palette["muted"])
+        item.notes = "\n".join(line.text for line in item.lines)
+
+
+def _legend(slide, item: Slide, palette) -> None:
+    from pptx.util import Inches
+
+    y = TOP_IN
+    _text(slide, "Edges", MARGIN_IN, y, 4.5, 0.4, 16, palette["text"], bold=True)
+    for _kind, label, colour in item.kinds:
+        y += 0.45
+        _text(slide, "━━━━▶", MARGIN_IN, y, 1.2, 0.4, 14, colour)
+        _text(slide, label, MARGIN_IN + 1.2, y, 3.5, 0.4, 13, palette["text"])
+    _text(slide, "Services", 5.2, TOP_IN, 7.5, 0.4, 16, palette["text"], bold=True)
+    per_column = 10
+    for i, entry in enumerate(item.icons[: per_column * 2]):
+        col, row = divmod(i, per_column)
+        x, y = 5.2 + col * 4.0, TOP_IN + 0.5 + row * 0.55
+        slide.shapes.add_picture(str(icon_path(entry.icon)), Inches(x), Inches(y), Inches(0.42), Inches(0.42))
+        status = "" if entry.status == "current" else f"  ({entry.status})"
+        _text(slide, entry.name + status, x + 0.5, y, 3.4, 0.45, 11,
+              palette["warning"] if status else palette["text"])
