@@ -99,3 +99,20 @@ def test_same_output_across_hash_seeds_and_folders(tmp_path):
         outs.append(out)
     for ext in ("svg", "dot"):
         assert (outs[0] / f"clickstream.{ext}").read_bytes() == (outs[1] / f"clickstream.{ext}").read_bytes()
+
+
+def test_full_disk_keeps_previous_output(cli, tmp_path, monkeypatch):
+    import errno
+
+    spec = ROOT / "specs" / "clickstream.yaml"
+    assert cli("render", spec, "-o", tmp_path).exit_code == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def no_space(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    result = cli("render", spec, "-o", tmp_path)
+    assert result.exit_code == 3
+    assert "No space left on device" in result.stderr
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no temp files left either

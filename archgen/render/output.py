@@ -22,8 +22,8 @@ def stem(spec_path: str | os.PathLike) -> str:
     return name or "spec"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over the target."""
+def _temp_copy(path: Path, data: bytes) -> str:
+    """Write data to a new temporary file beside ``path``; returns its name."""
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -37,18 +37,36 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise RenderError(f"cannot write {path}: {exc.strerror}",
                           hint="check free disk space and permissions") from exc
+    return tmp
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename over the target."""
+    write_all({path: data})
 
 
 def write_all(outputs: dict[Path, bytes]) -> list[Path]:
-    """Write every output; each file is replaced whole or not at all."""
-    written = []
-    for path, data in outputs.items():
-        write_atomic(path, data)
-        written.append(path)
-    return written
+    """Write every output, or none: all temporary files first, then one rename each.
+
+    A failure while writing (full disk, permissions, a kill) leaves every earlier output
+    as it was; the renames at the end are atomic one by one.
+    """
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in outputs.items():
+            temps.append((_temp_copy(path, data), path))
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise RenderError(f"cannot write {exc.filename or 'the output'}: {exc.strerror}",
+                          hint="check free disk space and permissions") from exc
+    finally:
+        for tmp, _ in temps:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return list(outputs)
