@@ -95,6 +95,9 @@ def test_html_deck_is_self_contained(cli, tmp_path):
     assert "url(http" not in text and "@import" not in text
     assert "ArrowRight" in text and "page-break-after" in text and "'n'" in text
     assert "#16191d" in text  # dark slides
+    # a bare `.legend{...}` rule would also match `<section class="slide legend">` and show it
+    css = re.search(r"<style>(.*?)</style>", text, re.S).group(1)
+    assert not re.search(r"(^|[}\s,])\.(title|diagram|findings|legend)\s*[{,]", css)
 
 
 def test_bad_deck_name_is_usage_error(cli, tmp_path):

@@ -32,11 +32,11 @@ html,body{margin:0;height:100%;background:VAR_page;font-family:"DejaVu Sans",Hel
 ul.findings{list-style:none;padding:0;margin:1.5% 0 0;font-size:min(1.2vw,2.1vh);overflow:auto}
 ul.findings li{margin:.35em 0}
 li.error{color:VAR_error}li.warning{color:VAR_warning}
-.legend{display:flex;gap:4%;margin-top:2%;font-size:min(1.2vw,2.1vh)}
-.legend .kinds div,.legend .icons div{display:flex;align-items:center;gap:.6em;margin:.45em 0}
-.legend .icons{columns:2;flex:1}
-.legend img{width:2.2em;height:2.2em}
-.legend .swatch{font-size:1.3em}
+div.legend{display:flex;gap:4%;margin-top:2%;font-size:min(1.2vw,2.1vh)}
+div.legend .kinds div,div.legend .icons div{display:flex;align-items:center;gap:.6em;margin:.45em 0}
+div.legend .icons{columns:2;flex:1}
+div.legend img{width:2.2em;height:2.2em}
+div.legend .swatch{font-size:1.3em}
 .notes{display:none;position:absolute;left:0;right:0;bottom:0;max-height:35%;overflow:auto;
   background:rgba(0,0,0,.82);color:#fff;padding:1em 1.5em;font-size:min(1.3vw,2.3vh)}
 body.show-notes .slide.active .notes{display:block}
