@@ -260,6 +260,112 @@ def slides(
     typer.echo(f"wrote {output} ({len(deck.slides)} slides)")
 
 
+class _ProgressBar:
+    """A rich progress bar on stderr when it is a terminal; ``with`` gives the build's callback."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar = None
+        self.task = None
+
+    def __enter__(self):
+        return self.update if self.enabled else None
+
+    def update(self, done: int, total: int, spec: str) -> None:
+        if self.bar is None:
+            if total == 0:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                TextColumn("{task.description}"), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("", total=total)
+        self.bar.update(self.task, completed=done, description=Path(spec).name if spec else "")
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command()
+def build(
+    paths: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP045
+        help="Spec files, or folders searched for *.archgen.yaml and *.archgen.yml (default: .).",
+        show_default=False)] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path("output"),
+    jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
+        "--jobs", "-j", min=1, help="Processes drawing at once (default: one per CPU).")] = None,
+    formats: Annotated[str, typer.Option("--formats", "-f",
+                                         help="Comma-separated: png, svg, pdf, dot.")] = "png,svg",
+    scale: Annotated[float, typer.Option("--scale", min=0.25, max=8.0,
+                                         help="PNG resolution factor (2 = 192 dpi).")] = 1.0,
+    theme: Annotated[Optional[ThemeName], typer.Option(  # noqa: UP045
+        "--theme", help="Override the specs' theme.")] = None,
+    legend: Annotated[bool, typer.Option("--legend", help="Add a legend of edge kinds.")] = False,
+    check_only: Annotated[bool, typer.Option(
+        "--check", help="Write nothing; list each output that is missing or stale, and exit 1 if any.")] = False,
+    no_prune: Annotated[bool, typer.Option(
+        "--no-prune", help="Keep outputs whose spec no longer exists.")] = False,
+    strict: Strict = False,
+    ignore: Ignore = None,
+    max_bytes: MaxBytes = 2 * 1024 * 1024,
+) -> None:
+    """Check every spec under PATHS and draw the valid ones into OUTPUT: only what changed, in parallel."""
+    from archgen.report import format_findings
+
+    try:
+        from archgen.build import BuildOptions
+        from archgen.build import build as run_build
+        from archgen.render.pipeline import RenderOptions, parse_formats
+        from archgen.spec.loader import Limits
+
+        options = BuildOptions(
+            RenderOptions(parse_formats(formats), scale, theme.value if theme else None, legend),
+            jobs=jobs, prune=not no_prune, strict=strict, ignore=tuple(ignore or ()),
+            limits=Limits(max_bytes=max_bytes))
+        with _ProgressBar(enabled=not check_only) as progress:
+            report = run_build(paths or [Path(".")], output, options, progress, check_only)
+    except ArchgenError as exc:
+        raise _fail(exc) from None
+    if report.findings:
+        typer.echo(format_findings(report.findings, "text"), err=True)
+    for spec in report.specs:
+        if spec.error is not None:
+            typer.echo(f"{spec.path}: {spec.error.message}", err=True)
+            if spec.error.hint:
+                typer.echo(f"    hint: {spec.error.hint}", err=True)
+        elif spec.status == "failed":
+            typer.echo(f"{spec.path}: not rendered (fix the errors above)", err=True)
+    failed = report.count("failed")
+    if check_only:
+        for problem in report.problems:
+            typer.echo(problem)
+        typer.echo(f"checked {len(report.specs)}, missing or stale {len(report.problems)}, "
+                   f"failed {failed} in {report.seconds:.2f}s", err=True)
+    else:
+        typer.echo(f"built {report.count('built')}, unchanged {report.count('unchanged')}, failed {failed}, "
+                   f"removed {len(report.removed)} in {report.seconds:.2f}s", err=True)
+    raise typer.Exit(report.exit_code(strict))
+
+
+@app.command()
+def init(
+    name: Annotated[Optional[str], typer.Argument(  # noqa: UP045
+        help="Name or path of the spec, without .archgen.yaml (default: architecture).",
+        show_default=False)] = None,
+) -> None:
+    """Write a commented starter spec NAME.archgen.yaml with the schema modeline (never overwrites)."""
+    from archgen.starter import write_starter
+
+    try:
+        path = write_starter(name)
+    except ArchgenError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"wrote {path}")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -1,0 +1,56 @@
+"""Finding spec files: ``*.archgen.yaml`` / ``*.archgen.yml`` under folders, plus files named."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from archgen.errors import UsageError
+
+SPEC_SUFFIXES = (".archgen.yaml", ".archgen.yml")
+# never searched: dependencies and tool caches hold other projects' files
+SKIP_FOLDERS = frozenset({"node_modules", "__pycache__", "site-packages"})
+
+
+def is_spec_name(name: str) -> bool:
+    """Whether a file name marks an archgen spec (``*.archgen.yaml`` or ``*.archgen.yml``)."""
+    return name.endswith(SPEC_SUFFIXES) and not name.startswith(".")
+
+
+def _skip(folder: str, name: str) -> bool:
+    return (name.startswith(".") or name in SKIP_FOLDERS
+            or os.path.exists(os.path.join(folder, name, "pyvenv.cfg")))
+
+
+def _walk(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not _skip(folder, d))
+        found.extend(Path(folder) / f for f in sorted(files) if is_spec_name(f))
+    return found
+
+
+def find_specs(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Every spec under the given paths, each once, in a stable order.
+
+    A folder is searched recursively for ``*.archgen.yaml`` and ``*.archgen.yml`` (hidden
+    folders, virtual environments and ``node_modules`` are skipped); a file named
+    explicitly is a spec whatever its name. A path that does not exist is a usage error.
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            candidates = _walk(path)
+        elif path.is_file():
+            candidates = [path]
+        else:
+            raise UsageError(f"{raw}: no such file or folder", hint="name spec files or folders that hold them")
+        for candidate in candidates:
+            real = candidate.resolve()
+            if real not in seen:
+                seen.add(real)
+                out.append(candidate)
+    return out
