@@ -64,6 +64,11 @@ Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors
 Ignore = Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
     "--ignore", help="Suppress finding codes starting with this prefix (repeatable).")]
 MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest spec file accepted.")]
+OutputDir = Annotated[Path, typer.Option("--output", "-o", help="Output folder.")]
+Formats = Annotated[str, typer.Option("--formats", "-f", help="Comma-separated: png, svg, pdf, dot.")]
+Scale = Annotated[float, typer.Option("--scale", min=0.25, max=8.0, help="PNG resolution factor (2 = 192 dpi).")]
+CheckOnly = Annotated[bool, typer.Option(
+    "--check", help="Write nothing; list each output that is missing or stale, and exit 1 if any.")]
 
 
 def _fail(exc: ArchgenError) -> typer.Exit:
@@ -113,11 +118,9 @@ def check(
 @app.command()
 def render(
     specs: Specs,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path("output"),
-    formats: Annotated[str, typer.Option("--formats", "-f",
-                                         help="Comma-separated: png, svg, pdf, dot.")] = "png,svg",
-    scale: Annotated[float, typer.Option("--scale", min=0.25, max=8.0,
-                                         help="PNG resolution factor (2 = 192 dpi).")] = 1.0,
+    output: OutputDir = Path("output"),
+    formats: Formats = "png,svg",
+    scale: Scale = 1.0,
     theme: Annotated[Optional[ThemeName], typer.Option(  # noqa: UP045
         "--theme", help="Override the spec's theme.")] = None,
     legend: Annotated[bool, typer.Option("--legend", help="Add a legend of edge kinds.")] = False,
@@ -125,6 +128,7 @@ def render(
         "--view", help="Render this view (repeatable) instead of the whole diagram.")] = None,
     all_views: Annotated[bool, typer.Option("--all-views",
                                             help="Render the whole diagram and every view.")] = False,
+    check_only: CheckOnly = False,
     strict: Strict = False,
     ignore: Ignore = None,
     max_bytes: MaxBytes = 2 * 1024 * 1024,
@@ -147,8 +151,22 @@ def render(
             typer.echo(f"{result.file}: not rendered (fix the errors above)", err=True)
             code = max(code, EXIT_FINDINGS)
             continue
+        views = ["*"] if all_views else view
+        if check_only:
+            from archgen.render.freshness import check_outputs
+            from archgen.render.pipeline import expected_suffixes
+
+            try:
+                problems = check_outputs(result.file, output, options,
+                                         expected_suffixes(result.spec, views, all_views or not view),
+                                         use_manifest=False)
+            except ArchgenError as exc:
+                raise _fail(exc) from None
+            for problem in problems:
+                typer.echo(problem)
+            code = max(code, EXIT_FINDINGS if problems else EXIT_OK)
+            continue
         try:
-            views = ["*"] if all_views else view
             written = render_spec(result.spec, result.file, output, options, views=views,
                                   full=all_views or not view)
         except ArchgenError as exc:
@@ -294,18 +312,15 @@ def build(
     paths: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP045
         help="Spec files, or folders searched for *.archgen.yaml and *.archgen.yml (default: .).",
         show_default=False)] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder.")] = Path("output"),
+    output: OutputDir = Path("output"),
     jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
         "--jobs", "-j", min=1, help="Processes drawing at once (default: one per CPU).")] = None,
-    formats: Annotated[str, typer.Option("--formats", "-f",
-                                         help="Comma-separated: png, svg, pdf, dot.")] = "png,svg",
-    scale: Annotated[float, typer.Option("--scale", min=0.25, max=8.0,
-                                         help="PNG resolution factor (2 = 192 dpi).")] = 1.0,
+    formats: Formats = "png,svg",
+    scale: Scale = 1.0,
     theme: Annotated[Optional[ThemeName], typer.Option(  # noqa: UP045
         "--theme", help="Override the specs' theme.")] = None,
     legend: Annotated[bool, typer.Option("--legend", help="Add a legend of edge kinds.")] = False,
-    check_only: Annotated[bool, typer.Option(
-        "--check", help="Write nothing; list each output that is missing or stale, and exit 1 if any.")] = False,
+    check_only: CheckOnly = False,
     no_prune: Annotated[bool, typer.Option(
         "--no-prune", help="Keep outputs whose spec no longer exists.")] = False,
     strict: Strict = False,

@@ -80,7 +80,8 @@ def test_mutated_examples_never_crash(text):
     event("valid, rendered" if result.ok() else "refused with findings")
     if result.ok() and result.spec is not None:
         with tempfile.TemporaryDirectory() as tmp:
-            written = render_spec(result.spec, "fuzz.yaml", Path(tmp), RenderOptions(("svg",)))
+            written = render_spec(result.spec, "fuzz.yaml", Path(tmp), RenderOptions(("svg",)),
+                                  source=text.encode())
             assert written[0].read_bytes().startswith(b"<?xml")
 
 

@@ -126,3 +126,16 @@ def test_large_clustered_graph_keeps_every_edge(cli, tmp_path):
     n_flows = sum(1 for line in spec.read_text().splitlines() if line.startswith("  - "))
     assert svg.count('class="edge"') == n_flows
     assert "graphviz: Error" not in result.stderr
+
+
+def test_render_check_reports_missing_fresh_and_stale(cli, tmp_path):
+    spec = tmp_path / "c.yaml"
+    spec.write_text((ROOT / "specs" / "log-analytics.yaml").read_text())
+    missing = cli("render", spec, "-o", tmp_path / "o", "--check")
+    assert missing.exit_code == 1 and "c.png: missing" in missing.stdout
+    assert not (tmp_path / "o").exists()
+    assert cli("render", spec, "-o", tmp_path / "o").exit_code == 0
+    assert cli("render", spec, "-o", tmp_path / "o", "--check").exit_code == 0
+    spec.write_text(spec.read_text().replace("Log search", "Log index"))
+    stale = cli("render", spec, "-o", tmp_path / "o", "--check")
+    assert stale.exit_code == 1 and "c.svg: stale" in stale.stdout

@@ -34,11 +34,12 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def render_spec(spec: Spec, spec_path: str, out_dir: Path, options: RenderOptions,
-                views: list[str] | None = None, full: bool = True) -> list[Path]:
+                views: list[str] | None = None, full: bool = True, source: bytes | None = None) -> list[Path]:
     """Draw every requested picture and format in memory, then write them all.
 
     ``views`` names the views to draw as well (``["*"]``: all of them); ``full`` draws the
-    whole diagram. Every picture comes from one layout. Returns the written paths.
+    whole diagram. Every picture comes from one layout, and each output carries its cache
+    key (see ``archgen.render.keys``). Returns the written paths.
     """
     from archgen.render.graphviz import render_states
     from archgen.render.views import all_states
@@ -52,7 +53,21 @@ def render_spec(spec: Spec, spec_path: str, out_dir: Path, options: RenderOption
                              hint=f"views in this spec: {', '.join(known) or '(none)'}")
     states = ([None] if full else []) + (all_states(spec, None if "*" in (views or []) else views)
                                          if views else [])
+    from archgen.render.keys import output_key
+    from archgen.render.stamp import stamp
+
+    if source is None:  # the spec's bytes go into the key stamped inside each output
+        source = Path(spec_path).read_bytes()
     graph = build_graph(spec, name, options.theme)
     drawn = render_states(graph, states, options.formats, options.scale, options.legend)
-    return write_all({out_dir / f"{name}{suffix}.{fmt}": data
-                      for suffix, pictures in drawn.items() for fmt, data in pictures.items()})
+    return write_all({
+        out_dir / f"{name}{suffix}.{fmt}": stamp(fmt, data, output_key(source, name, fmt, options, suffix))
+        for suffix, pictures in drawn.items() for fmt, data in pictures.items()})
+
+
+def expected_suffixes(spec: Spec, views: list[str] | None, full: bool) -> tuple[str, ...]:
+    """The picture suffixes ``render_spec`` would write for these arguments."""
+    from archgen.render.views import all_states
+
+    chosen = all_states(spec, None if "*" in (views or []) else views) if views else []
+    return (("",) if full else ()) + tuple(s.suffix for s in chosen)
