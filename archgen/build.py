@@ -20,11 +20,11 @@ from pathlib import Path
 from archgen.check import CheckResult, check_source, read_spec
 from archgen.errors import ArchgenError, RenderError, UsageError
 from archgen.manifest import Entry, Manifest
+from archgen.model.loader import Limits
 from archgen.render.freshness import output_problem
 from archgen.render.keys import output_keys
 from archgen.render.output import stem
 from archgen.render.pipeline import RenderOptions
-from archgen.spec.loader import Limits
 from archgen.specfiles import find_specs
 
 Progress = Callable[[int, int, str], None]
@@ -260,7 +260,7 @@ def default_jobs() -> int:
 
 
 _PRELOAD = ["archgen.check", "archgen.render.graph", "archgen.render.graphviz", "archgen.render.stamped",
-            "archgen.rules", "archgen.spec.parse", "archgen.spec.schema"]
+            "archgen.checks", "archgen.model.parse", "archgen.model.schema"]
 
 
 def _context():

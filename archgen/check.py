@@ -8,8 +8,8 @@ from pathlib import Path
 
 from archgen.errors import UsageError
 from archgen.findings import Finding, has_errors, sort_key
-from archgen.spec.loader import Document, Limits, decode, load_text
-from archgen.spec.model import ROLE_SECTIONS, Spec
+from archgen.model.loader import Document, Limits, decode, load_text
+from archgen.model.model import ROLE_SECTIONS, Spec
 
 # Errors about ids that do not exist cannot be silenced: the spec would be meaningless.
 UNSUPPRESSIBLE = ("E0", "E1", "E201", "E202", "E203", "E205", "E207", "E208", "E999")
@@ -66,7 +66,7 @@ def check_source(raw: bytes | str, file: str, limits: Limits | None = None,
     findings += _version(doc)
     if has_errors(findings):
         return _finish(result, ignore)
-    from archgen.spec.schema import validate
+    from archgen.model.schema import validate
 
     schema_findings = validate(doc.data)
     findings += schema_findings
@@ -75,8 +75,8 @@ def check_source(raw: bytes | str, file: str, limits: Limits | None = None,
     findings += _size_limits(doc)
     if has_errors(findings) and any(f.code == "E005" for f in findings):
         return _finish(result, ignore)
-    from archgen.rules import Context, run_all
-    from archgen.spec.parse import build_model
+    from archgen.checks import Context, run_all
+    from archgen.model.parse import build_model
 
     spec, model_findings = build_model(doc)
     findings += model_findings

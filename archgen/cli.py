@@ -80,7 +80,7 @@ def _fail(exc: ArchgenError) -> typer.Exit:
 
 def _check_all(specs: list[Path], ignore: list[str] | None, max_bytes: int):
     from archgen.check import check_file
-    from archgen.spec.loader import Limits
+    from archgen.model.loader import Limits
 
     limits = Limits(max_bytes=max_bytes)
     results = []
@@ -183,7 +183,7 @@ def render(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the spec format."""
-    from archgen.spec.schema import schema_text
+    from archgen.model.schema import schema_text
 
     typer.echo(schema_text(), nl=False)
 
@@ -333,8 +333,8 @@ def build(
     try:
         from archgen.build import BuildOptions
         from archgen.build import build as run_build
+        from archgen.model.loader import Limits
         from archgen.render.pipeline import RenderOptions, parse_formats
-        from archgen.spec.loader import Limits
 
         options = BuildOptions(
             RenderOptions(parse_formats(formats), scale, theme.value if theme else None, legend),

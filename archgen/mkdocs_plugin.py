@@ -189,8 +189,8 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         """Check a spec once per build and log its findings; None when it cannot be drawn."""
         from archgen.check import check_source, read_spec
         from archgen.errors import ArchgenError
+        from archgen.model.loader import Limits
         from archgen.render.output import stem
-        from archgen.spec.loader import Limits
 
         key = str(path.resolve())
         if key in self._state.checked:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from archgen.errors import RenderError, UsageError
-from archgen.spec.schema import SCHEMA_ID
+from archgen.model.schema import SCHEMA_ID
 from archgen.specfiles import SPEC_SUFFIXES
 
 DEFAULT_NAME = "architecture"

@@ -37,18 +37,18 @@ def test_pass_fixture_does_not_trigger(code):
 
 
 def test_crashing_family_becomes_e999(monkeypatch):
-    import archgen.rules as rules
+    import archgen.checks as checks_pkg
 
     def boom(ctx):
         raise RuntimeError("kaboom")
         yield  # pragma: no cover
 
-    real = rules.registry
+    real = checks_pkg.registry
 
     def patched():
         return {**real(), "boom": boom}
 
-    monkeypatch.setattr(rules, "registry", patched)
+    monkeypatch.setattr(checks_pkg, "registry", patched)
     found = check_file(DIR / "E301.pass.yaml").findings
     assert [f.code for f in found if f.code == "E999"] == ["E999"]
     assert "kaboom" in next(f.message for f in found if f.code == "E999")

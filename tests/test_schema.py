@@ -8,7 +8,7 @@ import jsonschema
 import yaml
 
 from archgen.catalog.services import load_services
-from archgen.spec.schema import build_schema, schema_text
+from archgen.model.schema import build_schema, schema_text
 from tests.conftest import ROOT, SPECS
 
 

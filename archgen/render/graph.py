@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from archgen.catalog.integrations import Rule, RuleBook, load_rules
 from archgen.catalog.services import ServiceCatalog, load_services
-from archgen.spec.model import Component, Spec
+from archgen.model.model import Component, Spec
 
 WRAP = 20
 MAX_LINES = 6

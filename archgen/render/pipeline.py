@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archgen.errors import UsageError
+from archgen.model.model import Spec
 from archgen.render.graph import build_graph
 from archgen.render.output import stem, write_all
-from archgen.spec.model import Spec
 
 DEFAULT_FORMATS = ("png", "svg")
 

@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 from archgen.errors import UsageError
+from archgen.model.model import Spec
 from archgen.render.keys import output_key
 from archgen.render.pipeline import RenderOptions
 from archgen.render.stamp import stamp
-from archgen.spec.model import Spec
 
 
 def view_suffix(view: str | None) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archgen.spec.model import Spec, View
+from archgen.model.model import Spec, View
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from archgen.catalog.instances import InstanceCatalog, load_instances
 from archgen.catalog.integrations import RuleBook, load_rules
 from archgen.catalog.services import ServiceCatalog, load_services
 from archgen.findings import Finding
-from archgen.spec.model import Spec
+from archgen.model.model import Spec
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ Family = Callable[[Context], Iterable[Finding]]
 
 def registry() -> dict[str, Family]:
     """Every rule family, in the order they run."""
-    from archgen.rules import emr, integration, roles, status, structure, views
+    from archgen.checks import emr, integration, roles, status, structure, views
 
     return {
         "structure": structure.check,

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archgen.checks import Context
 from archgen.findings import Finding
-from archgen.rules import Context
 
 SPOT_RISK = {
     "primary": "losing the primary node ends the whole cluster",

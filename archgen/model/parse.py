@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from archgen.catalog.services import load_services
 from archgen.findings import Finding
-from archgen.spec.loader import Document
-from archgen.spec.model import ROLE_SECTIONS, Component, Emr, Flow, Group, NodeGroup, Ref, Spec, View
+from archgen.model.loader import Document
+from archgen.model.model import ROLE_SECTIONS, Component, Emr, Flow, Group, NodeGroup, Ref, Spec, View
 
 
 def split_chain(text: str) -> list[tuple[str, int]]:

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archgen.checks import Context
 from archgen.findings import Finding
-from archgen.rules import Context
 
 MAX_LISTED = 8
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archgen.checks import Context
 from archgen.findings import Finding
-from archgen.rules import Context
 
 
 def _when(since: str | None) -> str:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
+from archgen.checks import Context
 from archgen.findings import Finding
-from archgen.rules import Context
 
 
 def _did_you_mean(name: str, candidates) -> str | None:
