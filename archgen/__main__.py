@@ -1,5 +1,5 @@
 """Allow ``python -m archgen``."""
 
-from archgen.cli import main
+from archgen.entry import main
 
 main()

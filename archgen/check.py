@@ -6,13 +6,11 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from archgen.codes import UNSUPPRESSIBLE
 from archgen.errors import UsageError
 from archgen.findings import Finding, has_errors, sort_key
 from archgen.model.loader import Document, Limits, decode, load_text
 from archgen.model.model import ROLE_SECTIONS, Spec
-
-# Errors about ids that do not exist cannot be silenced: the spec would be meaningless.
-UNSUPPRESSIBLE = ("E0", "E1", "E201", "E202", "E203", "E205", "E207", "E208", "E999")
 
 MAX_COMPONENTS = 5000
 MAX_FLOWS = 20000
@@ -46,7 +44,17 @@ def read_spec(path: str | os.PathLike, limits: Limits) -> bytes:
 def check_file(path: str | os.PathLike, limits: Limits | None = None,
                ignore: tuple[str, ...] = ()) -> CheckResult:
     limits = limits or Limits()
-    return check_source(read_spec(path, limits), str(path), limits, ignore)
+    raw = read_spec(path, limits)
+    if len(raw) > limits.max_bytes:  # only the first bytes were read: report the file's real size
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = len(raw)
+        finding = Finding("E005", f"the file is {size:,} bytes; the limit is {limits.max_bytes:,}", (),
+                          hint="split the architecture into several specs, or raise the limit with --max-bytes",
+                          line=1, column=1)
+        return _finish(CheckResult(str(path), [finding]), ignore)
+    return check_source(raw, str(path), limits, ignore)
 
 
 def check_source(raw: bytes | str, file: str, limits: Limits | None = None,

@@ -2,29 +2,66 @@
 
 Exit codes: 0 no errors; 1 a spec has errors (or warnings with --strict);
 2 usage error; 3 rendering or environment failure.
+
+Option scheme: ``-f/--format`` is always the format of what a command prints (check's
+findings report, services' listing); ``-T/--formats`` names the picture formats render and
+build write, as Graphviz's ``dot -T`` does. ``archgen -V`` and ``archgen -h`` are answered by
+``archgen.entry`` without importing this module; ``archgen.helptext`` holds that help text,
+generated from this app (``python -m archgen.helptext --write``, a test keeps it current).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from archgen import __version__
 from archgen.errors import ArchgenError, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
+HELP_WIDTH = 80
+STDIN = "-"
+
+
+
+def _tidy(command) -> None:
+    """Help without type placeholders: an argument shows its metavar alone (``SPEC...``)."""
+    for param in getattr(command, "params", ()):
+        if getattr(param, "param_type_name", "") == "argument" and param.metavar:
+            metavar = param.metavar
+            param.display_type_rich = lambda ctx: None
+            param._usage_display_name = lambda metavar=metavar: metavar
+            param.make_metavar = lambda *args, metavar=metavar, **kwargs: metavar
+
+
+class _Group(TyperGroup):
+    """The app's command group: tidies each command's help as it is looked up."""
+
+    def get_command(self, ctx, cmd_name):
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _tidy(command)
+        return command
+
 
 app = typer.Typer(
     name="archgen",
+    cls=_Group,
     help="Checked AWS data-analytics architecture diagrams from YAML specs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH,
+                      "terminal_width": HELP_WIDTH},
 )
 
 
@@ -45,6 +82,12 @@ class ThemeName(str, Enum):
     dark = "dark"
 
 
+class ColorWhen(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"archgen {__version__}")
@@ -54,21 +97,48 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_callback(
     version: Annotated[Optional[bool], typer.Option(  # noqa: UP045 - typer needs Optional
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
+        "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit.")] = None,
 ) -> None:
     """Checked AWS data-analytics architecture diagrams from YAML specs."""
 
 
-Specs = Annotated[list[Path], typer.Argument(help="Spec files (YAML).", show_default=False)]
+Specs = Annotated[list[str], typer.Argument(
+    metavar="SPEC...", show_default=False,
+    help="Spec files, folders (every *.yaml/*.yml archgen spec under them) or - for standard input.")]
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 Ignore = Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-    "--ignore", help="Suppress finding codes starting with this prefix (repeatable).")]
-MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest spec file accepted.")]
-OutputDir = Annotated[Path, typer.Option("--output", "-o", help="Output folder.")]
-Formats = Annotated[str, typer.Option("--formats", "-f", help="Comma-separated: png, svg, pdf, dot.")]
-Scale = Annotated[float, typer.Option("--scale", min=0.25, max=8.0, help="PNG resolution factor (2 = 192 dpi).")]
+    "--ignore", metavar="CODE", help="Suppress finding codes starting with CODE (repeatable).")]
+MaxBytes = Annotated[int, typer.Option("--max-bytes", metavar="N", min=1, help="Largest spec file accepted.")]
+OutputDir = Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="Output folder.")]
+Formats = Annotated[str, typer.Option("--formats", "-T", metavar="FORMATS",
+                                      help="Picture formats, comma-separated: png, svg, pdf, dot.")]
+Scale = Annotated[float, typer.Option("--scale", metavar="N", min=0.25, max=8.0,
+                                      help="PNG resolution factor (2 = 192 dpi).")]
 CheckOnly = Annotated[bool, typer.Option(
     "--check", help="Write nothing; list each output that is missing or stale, and exit 1 if any.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")]
+Color = Annotated[ColorWhen, typer.Option(
+    "--color", metavar="WHEN", help="Colour findings: auto (on a terminal, unless NO_COLOR is set), always, never.")]
+StdinFilename = Annotated[Optional[str], typer.Option(  # noqa: UP045
+    "--stdin-filename", metavar="NAME", help="The name of the spec read from - (standard input).")]
+Theme = Annotated[Optional[ThemeName], typer.Option(  # noqa: UP045
+    "--theme", metavar="THEME", help="Override the spec's theme: light or dark.")]
+Legend = Annotated[bool, typer.Option("--legend", help="Add a legend of edge kinds.")]
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _use_color(when: ColorWhen, stream) -> bool:
+    """``always``/``never`` as said; ``auto``: a terminal, NO_COLOR unset or empty, TERM not dumb."""
+    if when is ColorWhen.always:
+        return True
+    if when is ColorWhen.never:
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
 
 
 def _fail(exc: ArchgenError) -> typer.Exit:
@@ -78,41 +148,125 @@ def _fail(exc: ArchgenError) -> typer.Exit:
     return typer.Exit(exc.exit_code)
 
 
-def _check_all(specs: list[Path], ignore: list[str] | None, max_bytes: int):
-    from archgen.check import check_file
+def _warn(message: str) -> None:
+    typer.echo(f"archgen: warning: {message}", err=True)
+
+
+def _about(file: str, message: str) -> str:
+    """``file: message``, without naming the file twice when the message already starts with it."""
+    return message if message.startswith(f"{file}:") else f"{file}: {message}"
+
+
+@dataclass(frozen=True)
+class SpecInput:
+    """One spec to check: a file, or standard input under a name."""
+
+    name: str
+    data: bytes | None = None  # standard input's bytes; None: read the file ``name``
+
+
+def _inputs(args: list[str], stdin_filename: str | None, max_bytes: int) -> list[SpecInput]:
+    from archgen.specfiles import expand_spec_args
+
+    if not args:
+        raise UsageError("no spec given", hint="name spec files or folders, or - for standard input")
+    out = []
+    found, empty = expand_spec_args(args)
+    for folder in empty:
+        _warn(f"no archgen spec found under {folder} (looked for *.yaml and *.yml files with `archgen:`)")
+    for arg in found:
+        if arg == STDIN:
+            data = sys.stdin.buffer.read(max_bytes + 1)
+            out.append(SpecInput(stdin_filename or "<stdin>", data))
+        else:
+            out.append(SpecInput(arg))
+    if stdin_filename and STDIN not in args:
+        _warn("--stdin-filename is used only with - (standard input)")
+    return out
+
+
+def _check_ignores(ignore: list[str] | None) -> None:
+    from archgen.codes import ignore_problem
+
+    for prefix in ignore or ():
+        problem = ignore_problem(prefix)
+        if problem:
+            _warn(f"--ignore {prefix}: {problem}")
+
+
+def _check_all(inputs: list[SpecInput], ignore: list[str] | None, max_bytes: int):
+    from archgen.check import check_file, check_source
     from archgen.model.loader import Limits
 
     limits = Limits(max_bytes=max_bytes)
     results = []
-    for spec in specs:
-        results.append(check_file(spec, limits, tuple(ignore or ())))
+    for spec in inputs:
+        if spec.data is None:
+            results.append(check_file(spec.name, limits, tuple(ignore or ())))
+        else:
+            results.append(check_source(spec.data, spec.name, limits, tuple(ignore or ())))
     return results
+
+
+def _shown(findings, quiet: bool):
+    return [f for f in findings if f.is_error] if quiet else findings
 
 
 @app.command()
 def check(
     specs: Specs,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Findings format.")] = ReportFormat.text,
+    fmt: Annotated[ReportFormat, typer.Option(
+        "--format", "-f", metavar="FORMAT", help="Findings report: text, json, sarif or github.")] = ReportFormat.text,
+    output_file: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output-file", metavar="FILE", help="Write the report to FILE instead of standard output.")] = None,
     strict: Strict = False,
     ignore: Ignore = None,
-    max_bytes: MaxBytes = 2 * 1024 * 1024,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    quiet: Quiet = False,
+    color: Color = ColorWhen.auto,
+    stdin_filename: StdinFilename = None,
 ) -> None:
     """Check specs against the schema, the AWS integration rules and the EMR/EC2 guidance."""
     from archgen.report import format_findings
 
     try:
-        results = _check_all(specs, ignore, max_bytes)
+        _check_ignores(ignore)
+        results = _check_all(_inputs(specs, stdin_filename, max_bytes), ignore, max_bytes)
     except ArchgenError as exc:
         raise _fail(exc) from None
     findings = [f for r in results for f in r.findings]
-    out = format_findings(findings, fmt.value)
-    if out:
-        typer.echo(out)
-    if fmt is ReportFormat.text:
+    shown = _shown(findings, quiet)
+    if output_file is not None:
+        from archgen.render.output import write_atomic
+
+        out = format_findings(shown, fmt.value)
+        try:
+            write_atomic(output_file, (out + "\n").encode("utf-8") if out else b"")
+        except ArchgenError as exc:
+            raise _fail(exc) from None
+    else:
+        painted = _use_color(color, sys.stdout)
+        out = format_findings(shown, fmt.value, color=painted)
+        if out:
+            typer.echo(out, color=painted)
+    if fmt is ReportFormat.text and not quiet:
         n_err = sum(f.is_error for f in findings)
         n_warn = sum(f.severity == "warning" for f in findings)
         typer.echo(f"{len(results)} spec(s) checked: {n_err} error(s), {n_warn} warning(s)", err=True)
     raise typer.Exit(EXIT_FINDINGS if any(not r.ok(strict) for r in results) else EXIT_OK)
+
+
+def _refuse_shared_outputs(inputs: list[SpecInput], output: Path) -> None:
+    """Two specs with the same stem would write the same files: a usage error, not a silent overwrite."""
+    from archgen.render.output import stem
+
+    first: dict[str, str] = {}
+    for spec in inputs:
+        name = stem(spec.name)
+        if name in first:
+            raise UsageError(f"{first[name]} and {spec.name} would both be drawn into {output / name}.*",
+                             hint="render them into different folders (-o), or rename one of the specs")
+        first[name] = spec.name
 
 
 @app.command()
@@ -121,32 +275,39 @@ def render(
     output: OutputDir = Path("output"),
     formats: Formats = "png,svg",
     scale: Scale = 1.0,
-    theme: Annotated[Optional[ThemeName], typer.Option(  # noqa: UP045
-        "--theme", help="Override the spec's theme.")] = None,
-    legend: Annotated[bool, typer.Option("--legend", help="Add a legend of edge kinds.")] = False,
+    theme: Theme = None,
+    legend: Legend = False,
     view: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
-        "--view", help="Render this view (repeatable) instead of the whole diagram.")] = None,
+        "--view", metavar="NAME", help="Render this view (repeatable) instead of the whole diagram.")] = None,
     all_views: Annotated[bool, typer.Option("--all-views",
                                             help="Render the whole diagram and every view.")] = False,
     check_only: CheckOnly = False,
     strict: Strict = False,
     ignore: Ignore = None,
-    max_bytes: MaxBytes = 2 * 1024 * 1024,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    quiet: Quiet = False,
+    color: Color = ColorWhen.auto,
+    stdin_filename: StdinFilename = None,
 ) -> None:
-    """Check specs and render the valid ones into OUTPUT/<stem>[--<view>[-<step>]].<format>."""
+    """Check specs and render the valid ones into DIR/<stem>[--<view>[-<step>]].<format>."""
     from archgen.report import format_findings
 
     try:
         from archgen.render.pipeline import RenderOptions, parse_formats, render_spec
 
         options = RenderOptions(parse_formats(formats), scale, theme.value if theme else None, legend)
-        results = _check_all(specs, ignore, max_bytes)
+        _check_ignores(ignore)
+        inputs = _inputs(specs, stdin_filename or ("stdin.yaml" if STDIN in specs else None), max_bytes)
+        _refuse_shared_outputs(inputs, output)
+        results = _check_all(inputs, ignore, max_bytes)
     except ArchgenError as exc:
         raise _fail(exc) from None
+    painted = _use_color(color, sys.stderr)
     code = EXIT_OK
-    for result in results:
-        if result.findings:
-            typer.echo(format_findings(result.findings, "text"), err=True)
+    for spec, result in zip(inputs, results):
+        shown = _shown(result.findings, quiet)
+        if shown:
+            typer.echo(format_findings(shown, "text", color=painted), err=True, color=painted)
         if not result.ok(strict) or result.spec is None:
             typer.echo(f"{result.file}: not rendered (fix the errors above)", err=True)
             code = max(code, EXIT_FINDINGS)
@@ -168,15 +329,16 @@ def render(
             continue
         try:
             written = render_spec(result.spec, result.file, output, options, views=views,
-                                  full=all_views or not view)
+                                  full=all_views or not view, source=spec.data)
         except ArchgenError as exc:
-            typer.echo(f"{result.file}: {exc.message}", err=True)
+            typer.echo(_about(result.file, exc.message), err=True)
             if exc.hint:
                 typer.echo(f"    hint: {exc.hint}", err=True)
             code = max(code, exc.exit_code)
             continue
-        for path in written:
-            typer.echo(f"wrote {path}")
+        if not quiet:
+            for path in written:
+                typer.echo(f"wrote {path}")
     raise typer.Exit(code)
 
 
@@ -190,7 +352,8 @@ def schema() -> None:
 
 @app.command()
 def services(
-    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.table,
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", metavar="FORMAT",
+                                             help="Listing format: table or json.")] = TableFormat.table,
 ) -> None:
     """List the service catalog: ids, names, roles, status and aliases."""
     from archgen.catalog.services import load_services
@@ -210,7 +373,7 @@ def services(
 @app.command()
 def rules(
     service: Annotated[Optional[str], typer.Argument(  # noqa: UP045
-        help="Service id or alias to explain.", show_default=False)] = None,
+        metavar="[SERVICE]", help="Service id or alias to explain.", show_default=False)] = None,
     codes: Annotated[bool, typer.Option("--codes", help="List every finding code.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the whole rules reference "
                                                             "as Markdown (docs/rules.md).")] = False,
@@ -235,12 +398,16 @@ def rules(
 @app.command()
 def slides(
     specs: Specs,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The deck: a .pptx or .html file.")],
-    theme: Annotated[ThemeName, typer.Option("--theme", help="Slide and diagram theme.")] = ThemeName.light,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE",
+                                         help="The deck: a .pptx or .html file.")],
+    theme: Annotated[ThemeName, typer.Option("--theme", metavar="THEME",
+                                             help="Slide and diagram theme: light or dark.")] = ThemeName.light,
     allow_errors: Annotated[bool, typer.Option(
         "--allow-errors", help="Make the deck even if a spec has errors; they are listed in red.")] = False,
     ignore: Ignore = None,
-    max_bytes: MaxBytes = 2 * 1024 * 1024,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    quiet: Quiet = False,
+    color: Color = ColorWhen.auto,
 ) -> None:
     """Build a 16:9 design-review deck (PPTX or one self-contained HTML file) from specs."""
     from archgen.render.output import write_atomic
@@ -249,14 +416,16 @@ def slides(
     try:
         if suffix not in (".pptx", ".html", ".htm"):
             raise UsageError(f"{output}: the deck must end in .pptx or .html")
-        results = _check_all(specs, ignore, max_bytes)
+        _check_ignores(ignore)
+        results = _check_all(_inputs(specs, None, max_bytes), ignore, max_bytes)
     except ArchgenError as exc:
         raise _fail(exc) from None
     from archgen.report import format_findings
 
-    findings = [f for r in results for f in r.findings]
+    findings = _shown([f for r in results for f in r.findings], quiet)
     if findings:
-        typer.echo(format_findings(findings, "text"), err=True)
+        painted = _use_color(color, sys.stderr)
+        typer.echo(format_findings(findings, "text", color=painted), err=True, color=painted)
     if any(not r.ok() for r in results) and not allow_errors:
         typer.echo("no deck was made: fix the errors above, or pass --allow-errors", err=True)
         raise typer.Exit(EXIT_FINDINGS)
@@ -275,7 +444,8 @@ def slides(
         write_atomic(output, data)
     except ArchgenError as exc:
         raise _fail(exc) from None
-    typer.echo(f"wrote {output} ({len(deck.slides)} slides)")
+    if not quiet:
+        typer.echo(f"wrote {output} ({len(deck.slides)} slides)")
 
 
 class _ProgressBar:
@@ -310,24 +480,25 @@ class _ProgressBar:
 @app.command()
 def build(
     paths: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP045
-        help="Spec files, or folders searched for *.archgen.yaml and *.archgen.yml (default: .).",
-        show_default=False)] = None,
+        metavar="[PATH]...", help="Spec files, or folders searched for *.archgen.yaml and *.archgen.yml "
+                                  "(default: .).", show_default=False)] = None,
     output: OutputDir = Path("output"),
     jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
-        "--jobs", "-j", min=1, help="Processes drawing at once (default: one per CPU).")] = None,
+        "--jobs", "-j", metavar="N", min=1, help="Processes drawing at once (default: one per CPU).")] = None,
     formats: Formats = "png,svg",
     scale: Scale = 1.0,
-    theme: Annotated[Optional[ThemeName], typer.Option(  # noqa: UP045
-        "--theme", help="Override the specs' theme.")] = None,
-    legend: Annotated[bool, typer.Option("--legend", help="Add a legend of edge kinds.")] = False,
+    theme: Theme = None,
+    legend: Legend = False,
     check_only: CheckOnly = False,
     no_prune: Annotated[bool, typer.Option(
         "--no-prune", help="Keep outputs whose spec no longer exists.")] = False,
     strict: Strict = False,
     ignore: Ignore = None,
-    max_bytes: MaxBytes = 2 * 1024 * 1024,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    quiet: Quiet = False,
+    color: Color = ColorWhen.auto,
 ) -> None:
-    """Check every spec under PATHS and draw the valid ones into OUTPUT: only what changed, in parallel."""
+    """Check every spec under PATHS and draw the valid ones into DIR: only what changed, in parallel."""
     from archgen.report import format_findings
 
     try:
@@ -336,19 +507,24 @@ def build(
         from archgen.model.loader import Limits
         from archgen.render.pipeline import RenderOptions, parse_formats
 
+        _check_ignores(ignore)
         options = BuildOptions(
             RenderOptions(parse_formats(formats), scale, theme.value if theme else None, legend),
             jobs=jobs, prune=not no_prune, strict=strict, ignore=tuple(ignore or ()),
             limits=Limits(max_bytes=max_bytes))
-        with _ProgressBar(enabled=not check_only) as progress:
+        with _ProgressBar(enabled=not check_only and not quiet) as progress:
             report = run_build(paths or [Path(".")], output, options, progress, check_only)
     except ArchgenError as exc:
         raise _fail(exc) from None
-    if report.findings:
-        typer.echo(format_findings(report.findings, "text"), err=True)
+    if not report.specs:
+        _no_spec_found(paths or [Path(".")])
+    shown = _shown(report.findings, quiet)
+    if shown:
+        painted = _use_color(color, sys.stderr)
+        typer.echo(format_findings(shown, "text", color=painted), err=True, color=painted)
     for spec in report.specs:
         if spec.error is not None:
-            typer.echo(f"{spec.path}: {spec.error.message}", err=True)
+            typer.echo(_about(str(spec.path), spec.error.message), err=True)
             if spec.error.hint:
                 typer.echo(f"    hint: {spec.error.hint}", err=True)
         elif spec.status == "failed":
@@ -357,18 +533,35 @@ def build(
     if check_only:
         for problem in report.problems:
             typer.echo(problem)
-        typer.echo(f"checked {len(report.specs)}, missing or stale {len(report.problems)}, "
-                   f"failed {failed} in {report.seconds:.2f}s", err=True)
-    else:
+        if not quiet:
+            typer.echo(f"checked {len(report.specs)}, missing or stale {len(report.problems)}, "
+                       f"failed {failed} in {report.seconds:.2f}s", err=True)
+    elif not quiet:
         typer.echo(f"built {report.count('built')}, unchanged {report.count('unchanged')}, failed {failed}, "
                    f"removed {len(report.removed)} in {report.seconds:.2f}s", err=True)
     raise typer.Exit(report.exit_code(strict))
 
 
+def _no_spec_found(paths: list[Path]) -> None:
+    """The warning for a build that found nothing, naming archgen specs it skipped for their name."""
+    from archgen.specfiles import expand_spec_args
+
+    where = ", ".join(str(p) for p in paths)
+    _warn(f"no spec found under {where} (archgen build looks for *.archgen.yaml and *.archgen.yml)")
+    try:
+        other = expand_spec_args([p for p in paths if p.is_dir()])[0]
+    except ArchgenError:
+        other = []
+    if other:
+        shown = ", ".join(other[:3]) + (f" and {len(other) - 3} more" if len(other) > 3 else "")
+        typer.echo(f"    hint: {shown} {'is an archgen spec' if len(other) == 1 else 'are archgen specs'}: "
+                   "name them *.archgen.yaml, or pass them as files", err=True)
+
+
 @app.command()
 def init(
     name: Annotated[Optional[str], typer.Argument(  # noqa: UP045
-        help="Name or path of the spec, without .archgen.yaml (default: architecture).",
+        metavar="[NAME]", help="Name or path of the spec, without .archgen.yaml (default: architecture).",
         show_default=False)] = None,
 ) -> None:
     """Write a commented starter spec NAME.archgen.yaml with the schema modeline (never overwrites)."""
@@ -381,8 +574,23 @@ def init(
     typer.echo(f"wrote {path}")
 
 
+def help_pages() -> dict[str, str]:
+    """The help text of the app and of each command, exactly as ``-h`` prints it."""
+    from typer.main import get_command
+
+    group = get_command(app)
+    pages = {}
+    with group.make_context("archgen", [], resilient_parsing=True) as ctx:
+        pages[""] = group.get_help(ctx) + "\n"
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            with command.make_context(name, [], parent=ctx, resilient_parsing=True) as sub:
+                pages[name] = command.get_help(sub) + "\n"
+    return pages
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Run the typer app (``archgen.entry.main`` answers -V and -h before this)."""
     try:
         app()
     except ArchgenError as exc:  # pragma: no cover - commands handle their own

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,3 +55,61 @@ def find_specs(paths: Iterable[str | os.PathLike]) -> list[Path]:
                 seen.add(real)
                 out.append(candidate)
     return out
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+# a spec says its format version at the top level: `archgen: 1` at the start of a line
+_ARCHGEN_KEY = re.compile(rb"^archgen[ \t]*:", re.MULTILINE)
+
+
+def is_archgen_yaml(path: Path, max_bytes: int = 2 * 1024 * 1024) -> bool:
+    """Whether a YAML file is an archgen spec: it has the top-level ``archgen:`` key."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(max_bytes)
+    except OSError:
+        return False
+    return _ARCHGEN_KEY.search(head) is not None
+
+
+def _walk_yaml(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not _skip(folder, d))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if name.endswith(YAML_SUFFIXES) and not name.startswith(".") and is_archgen_yaml(path):
+                found.append(path)
+    return found
+
+
+def expand_spec_args(args: Iterable[str | os.PathLike]) -> tuple[list[str], list[str]]:
+    """``check``/``render`` arguments: files as given, ``-`` (standard input) as is, and for
+    each folder every ``*.yaml``/``*.yml`` under it that is an archgen spec. Each file once.
+
+    Returns the specs and the folders in which none was found. A path that does not exist
+    is a usage error.
+    """
+    out: list[str] = []
+    empty: list[str] = []
+    seen: set[Path] = set()
+    for raw in args:
+        text = os.fspath(raw)
+        if text == "-":
+            out.append(text)
+            continue
+        path = Path(text)
+        if path.is_dir():
+            candidates = _walk_yaml(path)
+            if not candidates:
+                empty.append(text)
+        elif path.exists():
+            candidates = [path]
+        else:
+            raise UsageError(f"{text}: no such file or folder", hint="check the path of the spec")
+        for candidate in candidates:
+            real = candidate.resolve()
+            if real not in seen:
+                seen.add(real)
+                out.append(str(candidate))
+    return out, empty

@@ -50,9 +50,11 @@ def test_missing_file_is_usage_error(cli, tmp_path):
     assert "no such file" in result.stderr
 
 
-def test_folder_is_usage_error(cli, tmp_path):
-    result = cli("render", tmp_path)
-    assert result.exit_code == 2
+def test_folder_without_specs_warns(cli, tmp_path):
+    result = cli("render", tmp_path, "-o", tmp_path / "out")
+    assert result.exit_code == 0 and not (tmp_path / "out").exists()
+    assert result.stderr == (f"archgen: warning: no archgen spec found under {tmp_path} "
+                             "(looked for *.yaml and *.yml files with `archgen:`)\n")
 
 
 def test_unreadable_file_is_usage_error(cli, tmp_path):
@@ -65,7 +67,7 @@ def test_unreadable_file_is_usage_error(cli, tmp_path):
         if os.access(spec, os.R_OK):  # running as root: permissions do not apply
             spec.chmod(0o644)
             spec.unlink()
-            spec.mkdir()  # a folder in its place cannot be read as a file either
+            spec.symlink_to(tmp_path / "gone.yaml")  # a dangling link cannot be read either
         result = cli("check", spec)
         assert result.exit_code == 2
     finally:

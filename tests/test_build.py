@@ -239,8 +239,8 @@ def test_check_lists_outputs_of_removed_specs(cli, tmp_path):
 def test_parallel_output_equals_serial_byte_for_byte(cli, tmp_path):
     for spec in ("clickstream", "iot-telemetry", "emr-spark", "log-analytics"):
         shutil.copy(ROOT / "specs" / f"{spec}.yaml", tmp_path / f"{spec}.archgen.yaml")
-    serial = cli("build", tmp_path, "-o", tmp_path / "one", "--jobs", "1", "-f", "png,svg,dot")
-    parallel = cli("build", tmp_path, "-o", tmp_path / "two", "--jobs", "2", "-f", "png,svg,dot")
+    serial = cli("build", tmp_path, "-o", tmp_path / "one", "--jobs", "1", "-T", "png,svg,dot")
+    parallel = cli("build", tmp_path, "-o", tmp_path / "two", "--jobs", "2", "-T", "png,svg,dot")
     assert serial.exit_code == parallel.exit_code == 0
     assert summary(parallel)["built"] == 4
     one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")

@@ -37,7 +37,7 @@ def test_hostile_check(cli, name):
 
 @pytest.mark.parametrize("name", sorted(n for n, w in EXPECTED.items() if "literal" in w))
 def test_hostile_text_is_drawn_literally(cli, tmp_path, name):
-    result = cli("render", HOSTILE / name, "-o", tmp_path, "-f", "svg,png,pdf,dot")
+    result = cli("render", HOSTILE / name, "-o", tmp_path, "-T", "svg,png,pdf,dot")
     assert result.exit_code == 0, result.output
     svg = (tmp_path / f"{name[:-5]}.svg").read_text(encoding="utf-8")
     assert EXPECTED[name]["literal"] in svg
@@ -57,7 +57,7 @@ def test_bomb_fails_fast():
 
 def test_killed_render_leaves_previous_output(tmp_path):
     spec = ROOT / "specs" / "clickstream.yaml"
-    cmd = [sys.executable, "-m", "archgen", "render", str(spec), "-o", str(tmp_path), "-f", "png,svg,pdf"]
+    cmd = [sys.executable, "-m", "archgen", "render", str(spec), "-o", str(tmp_path), "-T", "png,svg,pdf"]
     subprocess.run(cmd, check=True, capture_output=True)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     for delay in (0.05, 0.2, 0.4, 0.6, 0.8):
@@ -94,7 +94,7 @@ def test_same_output_across_hash_seeds_and_folders(tmp_path):
     for seed, cwd in (("1", ROOT), ("12345", tmp_path)):
         out = tmp_path / f"o{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "archgen", "render", str(spec), "-o", str(out), "-f", "svg,dot"],
+        subprocess.run([sys.executable, "-m", "archgen", "render", str(spec), "-o", str(out), "-T", "svg,dot"],
                        check=True, env=env, cwd=cwd, capture_output=True)
         outs.append(out)
     for ext in ("svg", "dot"):

@@ -37,8 +37,8 @@ def test_example_renders_png_and_svg(cli, tmp_path, spec):
 @pytest.mark.parametrize("spec", SPECS[:2], ids=lambda p: p.stem)
 def test_svg_and_dot_are_byte_identical(cli, tmp_path, spec):
     a, b = tmp_path / "a", tmp_path / "b"
-    assert cli("render", spec, "-o", a, "-f", "svg,dot").exit_code == 0
-    assert cli("render", spec, "-o", b, "-f", "svg,dot").exit_code == 0
+    assert cli("render", spec, "-o", a, "-T", "svg,dot").exit_code == 0
+    assert cli("render", spec, "-o", b, "-T", "svg,dot").exit_code == 0
     for ext in ("svg", "dot"):
         assert (a / f"{spec.stem}.{ext}").read_bytes() == (b / f"{spec.stem}.{ext}").read_bytes()
     dot = (a / f"{spec.stem}.dot").read_text()
@@ -47,8 +47,8 @@ def test_svg_and_dot_are_byte_identical(cli, tmp_path, spec):
 
 def test_all_formats_and_scale(cli, tmp_path):
     spec = ROOT / "specs" / "clickstream.yaml"
-    assert cli("render", spec, "-o", tmp_path / "one", "-f", "png,svg,pdf,dot").exit_code == 0
-    assert cli("render", spec, "-o", tmp_path / "two", "-f", "png", "--scale", "2").exit_code == 0
+    assert cli("render", spec, "-o", tmp_path / "one", "-T", "png,svg,pdf,dot").exit_code == 0
+    assert cli("render", spec, "-o", tmp_path / "two", "-T", "png", "--scale", "2").exit_code == 0
     one = tmp_path / "one"
     assert (one / "clickstream.pdf").read_bytes().startswith(b"%PDF")
     assert (one / "clickstream.dot").read_text().lstrip().startswith("digraph")
@@ -59,8 +59,8 @@ def test_all_formats_and_scale(cli, tmp_path):
 
 def test_dark_theme_changes_background(cli, tmp_path):
     spec = ROOT / "specs" / "clickstream.yaml"
-    cli("render", spec, "-o", tmp_path / "l", "-f", "svg")
-    cli("render", spec, "-o", tmp_path / "d", "-f", "svg", "--theme", "dark")
+    cli("render", spec, "-o", tmp_path / "l", "-T", "svg")
+    cli("render", spec, "-o", tmp_path / "d", "-T", "svg", "--theme", "dark")
     light = (tmp_path / "l" / "clickstream.svg").read_text()
     dark = (tmp_path / "d" / "clickstream.svg").read_text()
     assert 'fill="#ffffff"' in light.lower() or 'fill="white"' in light.lower()
@@ -81,7 +81,7 @@ def test_groups_with_same_label_stay_apart(cli, tmp_path):
         "  s1: kinesis-data-streams\n  s2: kinesis-data-streams\n"
         "groups:\n  g1: {label: Same, members: [a, s1]}\n  g2: {label: Same, members: [b, s2]}\n"
         "flows:\n  - a -> s1\n  - b -> s2\n")
-    assert cli("render", spec, "-o", tmp_path, "-f", "dot").exit_code == 0
+    assert cli("render", spec, "-o", tmp_path, "-T", "dot").exit_code == 0
     dot = (tmp_path / "twins.dot").read_text()
     clusters = re.findall(r"subgraph (cluster_\w+)", dot)
     assert len(clusters) == 2 and len(set(clusters)) == 2
@@ -89,7 +89,7 @@ def test_groups_with_same_label_stay_apart(cli, tmp_path):
 
 def test_emr_cluster_shows_node_groups(cli, tmp_path):
     spec = ROOT / "specs" / "emr-spark.yaml"
-    assert cli("render", spec, "-o", tmp_path, "-f", "svg").exit_code == 0
+    assert cli("render", spec, "-o", tmp_path, "-T", "svg").exit_code == 0
     svg = (tmp_path / "emr-spark.svg").read_text()
     for text in ("Primary", "Core", "Task", "m7g.xlarge", "4 × r7g.2xlarge", "8 × r7g.2xlarge", "Spot"):
         assert text in svg, text
@@ -106,7 +106,7 @@ def _all_services_spec(tmp_path: Path) -> Path:
 
 def test_every_service_renders_with_its_icon(cli, tmp_path):
     spec = _all_services_spec(tmp_path)
-    result = cli("render", spec, "-o", tmp_path, "-f", "svg", "--ignore", "W")
+    result = cli("render", spec, "-o", tmp_path, "-T", "svg", "--ignore", "W")
     assert result.exit_code == 0, result.output
     svg = (tmp_path / "every.svg").read_text()
     for s in load_services():
@@ -120,7 +120,7 @@ def test_every_service_renders_with_its_icon(cli, tmp_path):
 def test_large_clustered_graph_keeps_every_edge(cli, tmp_path):
     """dot's cluster ranking can lose edges on big graphs; archgen lays out again instead."""
     spec = ROOT / "tests" / "fixtures" / "good" / "large-clustered.yaml"
-    result = cli("render", spec, "-o", tmp_path, "-f", "svg", "--ignore", "W")
+    result = cli("render", spec, "-o", tmp_path, "-T", "svg", "--ignore", "W")
     assert result.exit_code == 0, result.output
     svg = (tmp_path / "large-clustered.svg").read_text()
     n_flows = sum(1 for line in spec.read_text().splitlines() if line.startswith("  - "))

@@ -22,7 +22,7 @@ def positions(svg: str) -> dict[str, str]:
 
 
 def render(cli, tmp_path, *args):
-    result = cli("render", SPEC, "-o", tmp_path, "-f", "svg", *args)
+    result = cli("render", SPEC, "-o", tmp_path, "-T", "svg", *args)
     assert result.exit_code == 0, result.output
     return {p.name: p.read_text() for p in tmp_path.glob("*.svg")}
 

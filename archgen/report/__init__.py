@@ -13,5 +13,10 @@ def formatters() -> dict[str, Callable[[list[Finding]], str]]:
     return {"text": text.format, "json": json_report.format, "sarif": sarif.format, "github": github.format}
 
 
-def format_findings(findings: list[Finding], fmt: str) -> str:
+def format_findings(findings: list[Finding], fmt: str, color: bool = False) -> str:
+    """The findings in a report format; only the text format is ever coloured."""
+    if fmt == "text":
+        from archgen.report import text
+
+        return text.format(findings, color=color)
     return formatters()[fmt](findings)

@@ -1,16 +1,32 @@
-"""``file:line:col: CODE message`` lines, each followed by its hint."""
+"""``file:line:col: CODE severity: message`` lines, each followed by its hint and doc link.
+
+With ``color`` the severity and code are coloured with ANSI escapes (the CLI decides when:
+a terminal, ``--color``, ``NO_COLOR``); without it the text is plain and stable.
+"""
 
 from __future__ import annotations
 
 from archgen.findings import Finding
 
+_RESET = "\033[0m"
+_SEVERITY = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
 
-def format(findings: list[Finding]) -> str:  # noqa: A001 - the reporter interface
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{style}{text}{_RESET}" if color else text
+
+
+def format(findings: list[Finding], color: bool = False) -> str:  # noqa: A001 - the reporter interface
     lines = []
     for f in findings:
-        lines.append(f"{f.file}:{f.line}:{f.column}: {f.code} {f.severity}: {f.message}")
+        where = _paint(f"{f.file}:{f.line}:{f.column}:", _BOLD, color)
+        code = _paint(f.code, _SEVERITY[f.severity], color)
+        severity = _paint(f"{f.severity}:", _SEVERITY[f.severity], color)
+        lines.append(f"{where} {code} {severity} {f.message}")
         if f.hint:
-            lines.append(f"    hint: {f.hint}")
+            lines.append(f"    {_paint('hint:', _DIM, color)} {f.hint}")
         if f.doc:
-            lines.append(f"    doc: {f.doc}")
+            lines.append(f"    {_paint('doc:', _DIM, color)} {f.doc}")
     return "\n".join(lines)
