@@ -1,129 +1,97 @@
-"""Compare `archgen render` of a 150-component spec (PNG+SVG) with
-(a) Graphviz alone laying out and drawing the same graph in the same process, and
-(b) the same graph written as a plain mingrammer `diagrams` program.
+"""Whole-process `archgen render` to PNG+SVG against Graphviz alone on archgen's DOT.
 
-    python benchmarks/bench_render.py [--runs 5]
+    python benchmarks/bench_render.py [--runs 5] [--sizes 12,150,500]
 
-(b) needs the Graphviz `dot` program, which `diagrams` calls; the script says so if it is
-missing (`apt-get install graphviz`). archgen itself needs no system Graphviz.
+For each size a synthetic spec (``gen_spec.generate``, 1.3 flows per component, a group
+per 20 components) is drawn by
+
+- ``archgen render SPEC -o DIR`` (PNG+SVG, the default), the whole process; and
+- ``dot -Tpng -o x.png -Tsvg -o x.svg graph.dot``: a fresh `dot` process on the DOT archgen
+  hands to Graphviz (written once, before timing), built from ``gvdot.c`` against the
+  Graphviz libraries bundled in the pygraphviz wheel, so both sides run the same Graphviz
+  (14.1.5 here) with the same fonts. One layout, two formats, like archgen.
+
+The two are run in turn, after a warm-up round, and medians are printed. Without gcc the
+`dot` side is a fresh Python process running pygraphviz on the same DOT instead.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
-import statistics
-import subprocess
+import struct
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_spec import generate  # noqa: E402
+from whole import alternate, archgen_command, dot_program, machine  # noqa: E402
 
-from archgen.check import check_file  # noqa: E402
-from archgen.render.graph import build_graph  # noqa: E402
-from archgen.render.graphviz import build_agraph  # noqa: E402
-from archgen.render.icons import icon_path  # noqa: E402
-from archgen.render.pipeline import RenderOptions, render_spec  # noqa: E402
-
-
-def archgen_once(spec: Path, out: Path) -> float:
-    start = time.perf_counter()
-    result = check_file(spec, ignore=("W",))
-    assert result.spec is not None and result.ok()
-    render_spec(result.spec, str(spec), out, RenderOptions(("png", "svg")))
-    return time.perf_counter() - start
+PYGRAPHVIZ_ALONE = """import sys, pygraphviz
+g = pygraphviz.AGraph(sys.argv[1]); g.layout(prog="dot")
+g.draw(sys.argv[2], format="png"); g.draw(sys.argv[3], format="svg")
+"""
 
 
-def graphviz_once(dot_source: str) -> float:
-    import pygraphviz as pgv
+def archgen_dot(spec: Path) -> str:
+    """The DOT archgen gives Graphviz for this spec, before layout (absolute icon paths)."""
+    from archgen.check import check_file
+    from archgen.render.graph import build_graph
+    from archgen.render.graphviz import build_agraph
 
-    start = time.perf_counter()
-    g = pgv.AGraph(string=dot_source)
-    g.layout(prog="dot")
-    g.draw(format="png")
-    g.draw(format="svg")
-    return time.perf_counter() - start
+    result = check_file(spec)
+    assert result.spec is not None and result.ok(), result.findings[:3]
+    return build_agraph(build_graph(result.spec, spec.stem)).string()
 
 
-def diagrams_program(spec_result, out: Path) -> str:
-    """The same graph as a plain `diagrams` program: same nodes, icons, groups and edge labels."""
-    from archgen.catalog.integrations import load_rules
-    from archgen.catalog.services import load_services
-    from archgen.render.graph import edge_label
-
-    spec = spec_result.spec
-    services = load_services()
-    rules = load_rules()
-    lines = [
-        "from diagrams import Cluster, Diagram, Edge",
-        "from diagrams.custom import Custom",
-        f"with Diagram({spec.title!r}, filename={str(out / 'diagrams')!r}, show=False, "
-        "outformat=['png', 'svg'], direction='LR'):",
-    ]
-    grouped = {m.id: g for g in spec.groups.values() for m in g.members}
-    for group in spec.groups.values():
-        lines.append(f"    with Cluster({(group.label or group.id)!r}):")
-        for ref in group.members:
-            comp = spec.components[ref.id]
-            icon = icon_path(services[comp.service].icon)
-            lines.append(f"        n_{comp.id} = Custom({(comp.label or comp.id)!r}, {str(icon)!r})")
-    for comp in spec.components.values():
-        if comp.id not in grouped:
-            icon = icon_path(services[comp.service].icon)
-            lines.append(f"    n_{comp.id} = Custom({(comp.label or comp.id)!r}, {str(icon)!r})")
-    for flow in spec.flows:
-        a, b = spec.components[flow.source.id], spec.components[flow.target.id]
-        rule = rules.pick(a.service, b.service)
-        label = edge_label(rule, services) if rule else ""
-        lines.append(f"    n_{a.id} >> Edge(label={label!r}) >> n_{b.id}")
-    return "\n".join(lines) + "\n"
+def png_size(path: Path) -> tuple[int, int, int]:
+    """Width, height and PNG colour type (2 RGB, 6 RGBA) from the IHDR chunk."""
+    head = path.read_bytes()[16:26]
+    width, height = struct.unpack(">II", head[:8])
+    return width, height, head[9]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--components", type=int, default=150)
+    parser.add_argument("--sizes", default="12,150,500")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        tmpdir = Path(tmp)
-        spec = tmpdir / "big.yaml"
-        spec.write_text(generate(args.components, int(args.components * 1.3), groups=8))
-        result = check_file(spec, ignore=("W",))
-        graph = build_graph(result.spec, "big")
-        dot_source = build_agraph(graph).string()
-        archgen_once(spec, tmpdir)  # warm caches and imports for both
-        graphviz_once(dot_source)
-        a, g = [], []
-        for _ in range(args.runs):  # interleave so machine noise hits both alike
-            a.append(archgen_once(spec, tmpdir))
-            g.append(graphviz_once(dot_source))
-        ma, mg = statistics.median(a), statistics.median(g)
-        print(f"{args.components} components, {len(result.spec.flows)} flows, PNG+SVG, median of {args.runs}")
-        print(f"archgen render (check + model + layout + draw + embed + write): {ma:.3f} s")
-        print(f"Graphviz alone (layout + draw PNG + SVG, same graph):          {mg:.3f} s")
-        print(f"ratio archgen / Graphviz: {ma / mg:.2f}x (target <= 1.2x)")
-        if shutil.which("dot") is None:
-            print("diagrams comparison skipped: install Graphviz's `dot` (apt-get install graphviz)")
-            return
-        program = tmpdir / "program.py"
-        program.write_text(diagrams_program(result, tmpdir))
-        cli = [sys.executable, "-m", "archgen", "render", str(spec), "-o", str(tmpdir / "cli"),
-               "--ignore", "W"]
-        d, c = [], []
-        for _ in range(args.runs):
-            start = time.perf_counter()
-            subprocess.run([sys.executable, str(program)], check=True, capture_output=True)
-            d.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            subprocess.run(cli, check=True, capture_output=True)
-            c.append(time.perf_counter() - start)
-        md, mc = statistics.median(d), statistics.median(c)
-        print(f"diagrams program (whole process, PNG+SVG):                     {md:.3f} s")
-        print(f"archgen render   (whole process, PNG+SVG):                     {mc:.3f} s")
-        print(f"ratio archgen / diagrams: {mc / md:.2f}x (target <= 0.8x)")
+    exe = archgen_command()
+    dot = dot_program()
+    rows = []
+    for n in (int(x) for x in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            spec = folder / f"bench{n}.yaml"
+            spec.write_text(generate(n, int(n * 1.3), groups=max(1, n // 20)))
+            dot_file = folder / "graph.dot"
+            dot_file.write_text(archgen_dot(spec))
+            out = folder / "out"
+            alone_png, alone_svg = folder / "alone.png", folder / "alone.svg"
+            if dot:
+                baseline = [dot, "-Tpng", "-o", str(alone_png), "-Tsvg", "-o", str(alone_svg), str(dot_file)]
+            else:
+                script = folder / "alone.py"
+                script.write_text(PYGRAPHVIZ_ALONE)
+                baseline = [sys.executable, str(script), str(dot_file), str(alone_png), str(alone_svg)]
+            medians = alternate({"archgen": ([*exe, "render", str(spec), "-o", str(out)], (0,)),
+                                 "graphviz": (baseline, (0,))}, args.runs)
+            aw, ah, at = png_size(out / f"bench{n}.png")
+            gw, gh, gt = png_size(alone_png)
+            rows.append((n, medians["archgen"], medians["graphviz"], aw * ah / 1e6, gw * gh / 1e6,
+                         at, gt, (out / f"bench{n}.svg").stat().st_size / 1e6, alone_svg.stat().st_size / 1e6))
+    print(f"machine: {machine()}")
+    print(f"baseline: {'fresh dot process (gvdot.c, bundled Graphviz)' if dot else 'fresh Python + pygraphviz'}")
+    print(f"median of {args.runs} whole processes each, run in turn after a warm-up round; "
+          "wall clock, CPU (user+system) in brackets\n")
+    print("| components | archgen render PNG+SVG s | Graphviz alone s | ratio (CPU ratio) "
+          "| PNG Mpx archgen / alone | PNG type | SVG MB archgen / alone |")
+    print("|---|---|---|---|---|---|---|")
+    types = {2: "RGB", 6: "RGBA"}
+    for n, a, g, apx, gpx, at, gt, asvg, gsvg in rows:
+        print(f"| {n} | {a[0]:.3f} ({a[1]:.3f}) | {g[0]:.3f} ({g[1]:.3f}) | {a[0] / g[0]:.2f}x ({a[1] / g[1]:.2f}x) "
+              f"| {apx:.1f} / {gpx:.1f} | "
+              f"{types.get(at, at)} / {types.get(gt, gt)} | {asvg:.2f} / {gsvg:.2f} |")
 
 
 if __name__ == "__main__":

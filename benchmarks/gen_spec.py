@@ -47,8 +47,14 @@ def generate(components: int, flows: int, illegal: float = 0.0, seed: int = 7,
         a, b = rng.randrange(len(comps)), rng.randrange(len(comps))
         if a != b and (comps[a][1], comps[b][1]) not in legal_pairs and comps[a][1] in all_ids:
             edges.append((a, b))
-    lines = ["archgen: 1", f"title: Synthetic {components} components, {flows} flows", "analytics:"]
-    lines += [f"  {cid}: {svc}" for cid, svc in comps]
+    lines = ["archgen: 1", f"title: Synthetic {components} components, {flows} flows"]
+    by_role: dict[str, list[str]] = {}
+    for cid, svc in comps:  # each component in the first section its service may sit in: no W204
+        role = (services[svc].roles or ("analytics",))[0]
+        by_role.setdefault(role, []).append(f"  {cid}: {svc}")
+    for role in ("sources", "streams", "stores", "analytics"):
+        if role in by_role:
+            lines += [f"{role}:", *by_role[role]]
     if groups:
         lines.append("groups:")
         size = max(1, len(comps) // groups)

@@ -219,10 +219,35 @@ def schema_text() -> str:
 
 
 @lru_cache(maxsize=1)
+def _schema() -> dict[str, Any]:
+    """The schema, built once per process for validation (not to be modified)."""
+    return build_schema()
+
+
+@lru_cache(maxsize=1)
 def _validator():
     import jsonschema
 
-    return jsonschema.Draft7Validator(build_schema())
+    return jsonschema.Draft7Validator(_schema())
+
+
+@lru_cache(maxsize=1)
+def _quick():
+    """The compiled yes/no check (``archgen.model.fastschema``), or None: jsonschema decides."""
+    from archgen.model.fastschema import Unsupported, compile_schema
+
+    try:
+        return compile_schema(_schema())
+    except Unsupported:
+        return None
+
+
+def _surely_valid(data: dict) -> bool:
+    quick = _quick()
+    try:
+        return quick is not None and quick(data)
+    except Exception:  # an unexpected value: let jsonschema decide and word it
+        return False
 
 
 _TYPE_NAMES = {dict: "a mapping", list: "a list", str: "a string", bool: "true/false",
@@ -235,6 +260,8 @@ def _type_name(value: Any) -> str:
 
 def validate(data: dict) -> list[Finding]:
     """Schema findings for a loaded document, one per problem, worded for people."""
+    if _surely_valid(data):  # the common case, without importing jsonschema
+        return []
     findings: list[Finding] = []
     seen: set[tuple] = set()
     for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
