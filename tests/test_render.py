@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from archgen.catalog.services import load_services
-from archgen.render.icons import resources_dir
+from archgen.render.icons import icon_path, resources_dir, themed_icon
+from archgen.render.themes import THEMES
 from tests.conftest import ROOT, SPECS
 
 
@@ -113,7 +114,8 @@ def test_every_service_renders_with_its_icon(cli, tmp_path):
         title = r"<title>n_" + re.escape(s.id.replace("-", "_")) + r"</title>"
         node = re.search(title + r".*?xlink:href=\"data:image/png;base64,([^\"]+)\"", svg, re.S)
         assert node, s.id
-        icon = resources_dir() / s.icon
+        light = THEMES["light"]  # low-contrast artwork is drawn on a plate (see test_pictures)
+        icon = icon_path(themed_icon(s.icon, light.background, light.plate))
         assert base64.b64decode(node.group(1)) == icon.read_bytes(), s.id
 
 

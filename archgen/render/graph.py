@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from archgen.catalog.integrations import Rule, RuleBook, load_rules
 from archgen.catalog.services import ServiceCatalog, load_services
 from archgen.model.model import Component, Spec
+from archgen.render.icons import themed_icon
+from archgen.render.themes import THEMES
 
 WRAP = 20
 MAX_LINES = 6
@@ -145,6 +147,8 @@ def build_graph(spec: Spec, name: str, theme: str | None = None,
             source_cluster=a.id if a.id in emr_clusters else None,
             target_cluster=b.id if b.id in emr_clusters else None,
             source_component=a.id, target_component=b.id))
+    palette = THEMES[theme or spec.theme]
+    nodes = [replace(n, icon=themed_icon(n.icon, palette.background, palette.plate)) for n in nodes]
     return Graph(name=name, title=spec.title, direction=spec.direction, theme=theme or spec.theme,
                  nodes=tuple(nodes), edges=tuple(edges),
                  clusters=_clusters(spec, emr_clusters), kinds=tuple(kinds))

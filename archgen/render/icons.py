@@ -27,9 +27,62 @@ def resources_dir() -> Path:
 
 
 def icon_path(relative: str) -> Path:
-    """Absolute path of an icon; the generic icon when the file is missing."""
+    """Absolute path of an icon; the generic icon when the file is missing.
+
+    ``plate-RRGGBB/...`` names a copy of the icon drawn on a plate of that colour.
+    """
+    if relative.startswith(PLATE_PREFIX):
+        colour, _, rest = relative[len(PLATE_PREFIX):].partition("/")
+        return plated_icon_path(rest, "#" + colour)
     path = resources_dir() / relative
     return path if path.is_file() else resources_dir() / "generic" / "generic.png"
+
+
+PLATE_PREFIX = "plate-"
+PLATE_PAD = 0.12  # of the artwork's longer side, around it
+PLATE_RADIUS = 0.18
+
+
+def themed_icon(relative: str, background: str, plate: str) -> str:
+    """The icon to draw on ``background``: itself, or ``plate-RRGGBB/<icon>`` when its
+    artwork has too little contrast there (computed from its pixels, see ``contrast``)."""
+    from archgen.render.contrast import needs_plate
+
+    if needs_plate(icon_path(relative), background, plate):
+        return f"{PLATE_PREFIX}{plate.lstrip('#').lower()}/{relative}"
+    return relative
+
+
+@lru_cache(maxsize=1)
+def _plates_dir() -> Path:
+    """A private folder for plated icon copies, made once per process and removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="archgen-plates-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+@lru_cache(maxsize=256)
+def plated_icon_path(relative: str, plate: str) -> Path:
+    """A copy of the icon on a rounded plate of colour ``plate`` that hugs its artwork."""
+    from PIL import Image, ImageDraw
+
+    from archgen.render.contrast import hex_rgb
+
+    target = _plates_dir() / f"{PLATE_PREFIX}{plate.lstrip('#').lower()}" / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with Image.open(icon_path(relative)) as img:
+            rgba = img.convert("RGBA")
+        art = rgba.crop(rgba.getbbox() or (0, 0, *rgba.size))
+        pad = round(max(art.size) * PLATE_PAD)
+        size = (art.width + 2 * pad, art.height + 2 * pad)
+        out = Image.new("RGBA", size, (0, 0, 0, 0))
+        ImageDraw.Draw(out).rounded_rectangle((0, 0, size[0] - 1, size[1] - 1),
+                                              radius=round(min(size) * PLATE_RADIUS),
+                                              fill=(*hex_rgb(plate), 255))
+        out.alpha_composite(art, (pad, pad))
+        out.save(target, format="PNG", optimize=False)
+    return target
 
 
 FADED_PREFIX = "faded/"
@@ -63,6 +116,8 @@ def faded_icon_path(relative: str) -> Path:
 def embedded_roots() -> list[tuple[Path, str]]:
     """Folders whose icons are embedded in SVG, with the prefix naming them in data_uri()."""
     roots = [(resources_dir(), "")]
+    if _plates_dir.cache_info().currsize:
+        roots.append((_plates_dir(), ""))
     if _faded_dir.cache_info().currsize:
         roots.append((_faded_dir(), FADED_PREFIX))
     return roots

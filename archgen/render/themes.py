@@ -26,6 +26,7 @@ class Theme:
     emr_fill: str
     edges: dict[str, EdgeStyle]
     faded: str
+    plate: str  # behind icons whose artwork has too little contrast with the background
 
 
 def _edges(stream: str, batch: str, event: str, query: str, control: str, custom: str) -> dict[str, EdgeStyle]:
@@ -46,14 +47,14 @@ THEMES = {
         cluster_fills=("#EFF6FB", "#F1F7EC", "#F4F1FA", "#FDF8E8"), cluster_border="#A8B3BF",
         emr_fill="#FFF4E5",
         edges=_edges("#1F6FB2", "#5B6B7A", "#C2410C", "#2F7D32", "#7E3FA6", "#4B5563"),
-        faded="#D1D5DB",
+        faded="#D1D5DB", plate="#374151",
     ),
     "dark": Theme(
         name="dark", background="#16191D", text="#E5E7EB", muted="#9CA3AF",
         cluster_fills=("#1F2A36", "#1E2B22", "#272235", "#2E2A1C"), cluster_border="#4B5563",
         emr_fill="#33281A",
         edges=_edges("#5FA8E8", "#A3B1BF", "#F28B52", "#7CC47F", "#C38BE6", "#C9CDD2"),
-        faded="#3F444B",
+        faded="#3F444B", plate="#E5E7EB",
     ),
 }
 

@@ -1,0 +1,79 @@
+"""Pictures where they are used: icon plates in dark mode, the legend, tooltips and links."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import xml.etree.ElementTree as ET
+
+from PIL import Image
+
+from archgen.catalog.services import load_services
+from archgen.render.contrast import MIN_VISIBLE, needs_plate, visible_share
+from archgen.render.icons import icon_path, themed_icon
+from archgen.render.themes import THEMES
+from tests.conftest import FIXTURES, ROOT
+
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+DARK, LIGHT = THEMES["dark"], THEMES["light"]
+
+
+def node_images(svg_path) -> dict[str, bytes]:
+    """The PNG bytes drawn for each node of a Graphviz SVG, by node name."""
+    root = ET.parse(svg_path).getroot()
+    out = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") != "node":
+            continue
+        name = g.find(f"{SVG}title").text
+        image = next(g.iter(f"{SVG}image"), None)
+        if image is not None:
+            href = image.get(f"{XLINK}href")
+            out[name] = base64.b64decode(href.split(",", 1)[1])
+    return out
+
+
+def test_contrast_share_is_computed_from_pixels():
+    black, white = FIXTURES / "icons" / "black-square.png", FIXTURES / "icons" / "white-square.png"
+    assert visible_share(black, DARK.background) == 0.0
+    assert visible_share(black, DARK.plate) == 1.0
+    assert visible_share(white, DARK.background) == 1.0
+    assert visible_share(white, LIGHT.background) == 0.0
+    assert needs_plate(black, DARK.background, DARK.plate)
+    assert not needs_plate(white, DARK.background, DARK.plate)
+    assert needs_plate(white, LIGHT.background, LIGHT.plate)
+    assert not needs_plate(black, LIGHT.background, LIGHT.plate)
+
+
+def test_dark_artwork_gets_a_plate_only_in_dark_mode():
+    services = load_services()
+    splunk, catalog, athena = (services[s].icon for s in ("splunk", "glue-data-catalog", "athena"))
+    assert visible_share(icon_path(splunk), DARK.background) < MIN_VISIBLE
+    assert visible_share(icon_path(athena), DARK.background) >= MIN_VISIBLE
+    assert themed_icon(splunk, DARK.background, DARK.plate) == f"plate-e5e7eb/{splunk}"
+    assert themed_icon(catalog, DARK.background, DARK.plate) == f"plate-e5e7eb/{catalog}"
+    assert themed_icon(athena, DARK.background, DARK.plate) == athena
+    assert themed_icon(splunk, LIGHT.background, LIGHT.plate) == splunk
+
+
+def test_plated_icon_in_dark_svg(cli, tmp_path):
+    spec = ROOT / "specs" / "log-analytics.yaml"
+    assert cli("render", spec, "-o", tmp_path / "dark", "-f", "svg", "--theme", "dark").exit_code == 0
+    assert cli("render", spec, "-o", tmp_path / "light", "-f", "svg").exit_code == 0
+    dark = node_images(tmp_path / "dark" / "log-analytics.svg")
+    light = node_images(tmp_path / "light" / "log-analytics.svg")
+    services = load_services()
+    splunk = icon_path(services["splunk"].icon).read_bytes()
+    assert light["siem"] == splunk
+    assert dark["siem"] != splunk
+    plate = Image.open(io.BytesIO(dark["siem"])).convert("RGBA")
+    w, h = plate.size
+    assert plate.getpixel((w // 2, 3)) == (0xE5, 0xE7, 0xEB, 255)  # the plate above the logo
+    assert w > h  # hugs the wide logo instead of the square canvas
+    # a high-contrast icon is drawn as it is
+    assert dark["to_splunk"] == icon_path(services["firehose"].icon).read_bytes()
+    # still portable: no temporary folder named in the SVG
+    text = (tmp_path / "dark" / "log-analytics.svg").read_text()
+    assert "archgen-plates" not in text and not re.search(r'href="/', text)
