@@ -60,8 +60,8 @@ def test_dark_artwork_gets_a_plate_only_in_dark_mode():
 
 def test_plated_icon_in_dark_svg(cli, tmp_path):
     spec = ROOT / "specs" / "log-analytics.yaml"
-    assert cli("render", spec, "-o", tmp_path / "dark", "-f", "svg", "--theme", "dark").exit_code == 0
-    assert cli("render", spec, "-o", tmp_path / "light", "-f", "svg").exit_code == 0
+    assert cli("render", spec, "-o", tmp_path / "dark", "-T", "svg", "--theme", "dark").exit_code == 0
+    assert cli("render", spec, "-o", tmp_path / "light", "-T", "svg").exit_code == 0
     dark = node_images(tmp_path / "dark" / "log-analytics.svg")
     light = node_images(tmp_path / "light" / "log-analytics.svg")
     services = load_services()
