@@ -1,0 +1,125 @@
+"""`archgen import`: real templates in, exact specs and positioned findings out."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from archgen.check import check_file, check_source
+from archgen.iac import import_sources
+from archgen.iac.write import to_yaml
+from tests.conftest import FIXTURES
+
+IAC = FIXTURES / "iac"
+EXPECTED = IAC / "expected"
+UPDATE = os.environ.get("ARCHGEN_UPDATE_SNAPSHOTS") == "1"
+
+# name of the snapshot in expected/ -> the inputs imported together
+CASES = {
+    "streaming-lake": ["streaming-lake.yaml"],
+    "serverless-app": ["serverless-app.yaml"],
+    "cdc-pipeline": ["cdc-pipeline.json", "shared-lake.yaml"],
+    "unmapped": ["unmapped.yaml"],
+    "illegal": ["illegal.yaml"],
+}
+
+
+def imported(name: str):
+    return import_sources([f"tests/fixtures/iac/{f}" for f in CASES[name]])
+
+
+def positions(result, code: str) -> list[tuple[str, int, int]]:
+    return [(f.file.rsplit("/", 1)[-1], f.line, f.column) for f in result.findings if f.code == code]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_import_matches_snapshot(name, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    text = to_yaml(imported(name))
+    path = EXPECTED / f"{name}.yaml"
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["streaming-lake", "serverless-app", "cdc-pipeline", "unmapped"])
+def test_legal_templates_import_to_clean_specs(name):
+    result = check_file(EXPECTED / f"{name}.yaml")
+    assert [(f.code, f.message) for f in result.findings] == []
+
+
+def test_illegal_template_reports_what_a_hand_written_spec_reports():
+    by_import = check_source(to_yaml(import_sources([IAC / "illegal.yaml"])), "imported.yaml")
+    by_hand = check_file(IAC / "illegal-by-hand.yaml")
+    assert [f.code for f in by_import.findings] == ["E301"]
+    assert [(f.code, f.message, f.hint) for f in by_import.findings] == \
+        [(f.code, f.message, f.hint) for f in by_hand.findings]
+
+
+def test_flows_come_from_integration_properties_not_references(monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = imported("streaming-lake")
+    pairs = {(f.source, f.target, f.via) for f in result.flows}
+    # the IAM role names the bucket and the stream; it is no component and gives no flow
+    assert not any("role" in cid for cid in result.components)
+    # the log group is only used for logging
+    assert "indexer-logs" not in result.components
+    # `!If [UseBigIndexer, ...]` is decided by the parameter default: the big indexer is out
+    assert "big-indexer-function" not in result.components
+    assert ("new-objects", "indexer", "esm") in pairs
+    assert ("lake-database", "delivery", "catalog") in pairs
+    assert ("delivery", "enrich", "transform") in pairs
+    assert len(result.flows) == 11
+
+
+def test_unmapped_resources_are_findings_with_template_positions(monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = imported("unmapped")
+    assert positions(result, "W601") == [("unmapped.yaml", 2, 3), ("unmapped.yaml", 19, 3)]
+    assert [f.message for f in result.findings if f.code == "W601"][0] == (
+        "resource type `AWS::ElastiCache::CacheCluster` (Cache) maps to no archgen service; it is left out")
+    # an unknown intrinsic is kept unresolved: a warning at the property, never a crash
+    assert positions(result, "W602") == [("unmapped.yaml", 24, 7)]
+    assert "`Fn::Magic` is not an intrinsic function archgen knows" in next(
+        f.message for f in result.findings if f.code == "W602")
+
+
+def test_sam_and_json_positions(monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    sam = imported("serverless-app")
+    assert positions(sam, "W601") == [("serverless-app.yaml", 142, 3)]
+    assert positions(sam, "W602") == [("serverless-app.yaml", 139, 7)]
+    assert "export `shared-audit-stream-arn` is not defined by any input stack" in next(
+        f.message for f in sam.findings if f.code == "W602")
+    cdc = imported("cdc-pipeline")
+    # the JSON template indents `Audit` with a tab: column 2 is right after it
+    assert positions(cdc, "W601") == [("cdc-pipeline.json", 118, 2)]
+    assert [f.code for f in cdc.findings] == ["W601"]
+
+
+def test_import_value_resolves_to_the_exporting_stack(monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = imported("cdc-pipeline")
+    assert ("to-lake", "shared-lake", "dms-endpoint") in {(f.source, f.target, f.via) for f in result.flows}
+    # without the exporting stack the DMS endpoint itself stands for the bucket, by its engine
+    alone = import_sources(["tests/fixtures/iac/cdc-pipeline.json"])
+    assert alone.components["lake-endpoint"].service == "s3"
+    assert ("to-lake", "lake-endpoint", "dms-endpoint") in {(f.source, f.target, f.via) for f in alone.flows}
+
+
+@pytest.mark.parametrize("name, line, column, message", [
+    ("bad.yaml", 5, 8, "YAML syntax error"),
+    ("bad.json", 3, 41, "JSON syntax error: Expecting property name enclosed in double quotes"),
+])
+def test_unparseable_template_is_an_error_with_position(name, line, column, message):
+    result = import_sources([IAC / name])
+    assert not result.ok
+    assert [(f.code, f.line, f.column) for f in result.findings] == [("E601", line, column)]
+    assert result.findings[0].message.startswith(message)
+    assert result.components == {}
+
+
+def test_a_spec_is_not_a_template():
+    result = import_sources([IAC / "not-a-template.yaml"])
+    assert [(f.code, f.line, f.column) for f in result.findings] == [("E602", 1, 1)]
