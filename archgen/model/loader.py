@@ -29,7 +29,7 @@ class Limits:
     max_depth: int = 64
 
 
-@dataclass
+@dataclass(slots=True)
 class Mark:
     line: int  # 1-based
     column: int  # 1-based
@@ -89,6 +89,7 @@ class _Abort(Exception):
 
 _Y = "tag:yaml.org,2002:"
 _TIMESTAMP = _Y + "timestamp"
+_STR = _Y + "str"
 _PLAIN_TAGS = frozenset(_Y + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp"))
 
 
@@ -219,6 +220,8 @@ def _build(node, path, positions, findings, budget, constructor, depth):
     if node.tag == _TIMESTAMP:
         return node.value  # a date-like label stays the text that was written
     if isinstance(node, yaml.ScalarNode):
+        if node.tag == _STR:  # what SafeConstructor returns for text, without its machinery
+            return node.value
         try:
             return constructor.construct_object(node, deep=True)
         except yaml.YAMLError:
