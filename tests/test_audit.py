@@ -1,0 +1,37 @@
+"""The audited integrations: each documented pair is legal, by the expected mechanism."""
+
+from __future__ import annotations
+
+import pytest
+
+from archgen.catalog.integrations import load_rules
+from archgen.check import check_source
+from tests.conftest import load_table
+
+TABLE = load_table("audit_pairs.yaml")
+
+
+def _check(source: str, target: str, services: tuple[str, str]):
+    text = (f"archgen: 1\ntitle: t\nanalytics:\n  {source}: {services[0]}\n  {target}: {services[1]}\n"
+            f"flows:\n  - {source} -> {target}\n")
+    return check_source(text, "audit.yaml", ignore=("W204",)).findings
+
+
+@pytest.mark.parametrize("row", TABLE["pairs"], ids=lambda r: f"{r['from']}->{r['to']}")
+def test_audited_pair_is_legal(row):
+    findings = _check("a", "b", (row["from"], row["to"]))
+    assert [f.code for f in findings if f.is_error] == []
+    rule = load_rules().pick(row["from"], row["to"])
+    assert rule.mechanism.id == row["via"]
+    assert rule.doc.startswith("https://docs.aws.amazon.com/")
+
+
+@pytest.mark.parametrize("row", TABLE["same_service"], ids=lambda r: r["service"])
+def test_two_resources_of_one_service(row):
+    findings = _check("first", "second", (row["service"], row["service"]))
+    assert [f.code for f in findings if f.is_error] == []
+    assert load_rules().pick(row["service"], row["service"]).mechanism.id == row["via"]
+
+
+def test_s3_to_dynamodb_is_no_longer_a_correction():
+    assert load_rules().correction("s3", "dynamodb") is None
