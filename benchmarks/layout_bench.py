@@ -79,7 +79,7 @@ def diagrams_program(spec_path: Path, out: Path) -> str:
 
 
 def archgen_svg(spec: Path, out: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "archgen", "render", str(spec), "-f", "svg", "-o", str(out)],
+    subprocess.run([sys.executable, "-m", "archgen", "render", str(spec), "-T", "svg", "-o", str(out)],
                    check=True, capture_output=True)
     return out / f"{spec.stem}.svg"
 

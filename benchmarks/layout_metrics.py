@@ -86,6 +86,7 @@ class Node:
     box: Box
     icon: Box | None
     texts: list[Text] = field(default_factory=list)
+    images: list[Box] = field(default_factory=list)
 
 
 @dataclass
@@ -265,10 +266,9 @@ def parse_svg(data: bytes | str) -> Drawing:
                 whole = b if whole is None else whole.union(b)
             if whole is None:
                 continue
-            icon = None
-            for b in images:
-                icon = box(b) if icon is None else icon.union(box(b))
-            nodes[title] = Node(title, whole, icon, own)
+            # a node of several pictures (an EMR cluster) is a box: arrows end at its border
+            icon = box(images[0]) if len(images) == 1 else None
+            nodes[title] = Node(title, whole, icon, own, [box(b) for b in images])
             texts.extend(own)
         elif kind == "edge":
             tail, head = _ends(title)
@@ -413,7 +413,7 @@ def measure(d: Drawing) -> dict:
     max_detour = 1.0
     arrow_gap = 0.0
     node_texts = [t.box for n in d.nodes.values() for t in n.texts]
-    icons = [_icon(n) for n in d.nodes.values() if n.icon is not None]
+    icons = [box for n in d.nodes.values() for box in n.images]
     label_boxes = [(i, e.label_box) for i, e in enumerate(d.edges) if e.label_box is not None]
     for i, e in enumerate(d.edges):
         lb = e.label_box

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import re
 import struct
 from pathlib import Path
@@ -91,8 +92,9 @@ def test_groups_with_same_label_stay_apart(cli, tmp_path):
 def test_emr_cluster_shows_node_groups(cli, tmp_path):
     spec = ROOT / "specs" / "emr-spark.yaml"
     assert cli("render", spec, "-o", tmp_path, "-T", "svg").exit_code == 0
-    svg = (tmp_path / "emr-spark.svg").read_text()
-    for text in ("Primary", "Core", "Task", "m7g.xlarge", "4 × r7g.2xlarge", "8 × r7g.2xlarge", "Spot"):
+    svg = html.unescape((tmp_path / "emr-spark.svg").read_text())
+    for text in ("Spark cluster", "Amazon EMR · spark, long-running", "Primary", "Core", "Task", "m7g.xlarge",
+                 "r7g.2xlarge", "×1", "×4", "×8", "On-Demand", "Spot"):
         assert text in svg, text
 
 

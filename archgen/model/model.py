@@ -104,6 +104,7 @@ class Spec:
     flows: tuple[Flow, ...]
     groups: dict[str, Group]
     views: tuple[View, ...] = ()
+    direction_auto: bool = False  # `direction` left out: the renderer picks LR or TB
 
     def view(self, name: str) -> View | None:
         return next((v for v in self.views if v.name == name), None)

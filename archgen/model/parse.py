@@ -73,7 +73,8 @@ def build_model(doc: Document) -> tuple[Spec, list[Finding]]:
     spec = Spec(
         file=doc.file, title=data["title"], description=data.get("description"),
         direction=data.get("direction", "LR"), theme=data.get("theme", "light"),
-        components=components, flows=tuple(flows), groups=groups, views=tuple(views))
+        components=components, flows=tuple(flows), groups=groups, views=tuple(views),
+        direction_auto="direction" not in data)
     return spec, findings
 
 

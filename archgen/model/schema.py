@@ -123,7 +123,9 @@ def build_schema() -> dict[str, Any]:
             "title": {"type": "string", "minLength": 1, "description": "Diagram title."},
             "description": {"type": "string", "description": "Caption and slide notes."},
             "direction": {"enum": ["LR", "TB", "RL", "BT"],
-                          "description": "Layout direction: LR (default), TB, RL or BT."},
+                          "description": "Layout direction: LR, TB, RL or BT. Left out, archgen lays "
+                                         "out LR and TB and keeps the one that fits a 16:9 slide best "
+                                         "(LR unless TB is clearly larger)."},
             "theme": {"enum": ["light", "dark"], "description": "Colour theme: light (default) or dark."},
             **sections,
             "groups": {

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from archgen.catalog.integrations import Rule, RuleBook, load_rules
 from archgen.catalog.services import ServiceCatalog, load_services
+from archgen.findings import Finding
 from archgen.model.model import Component, Spec
 from archgen.render.icons import themed_icon
 from archgen.render.themes import THEMES
@@ -17,13 +19,28 @@ MAX_LINES = 6
 
 
 @dataclass(frozen=True)
+class GNodeGroup:
+    """One node group of an EMR cluster, drawn inside the cluster's node."""
+
+    role: str  # primary | core | task
+    instance: str
+    count: int
+    spot: bool
+    icon: str
+    warning: str | None = None  # the codes of the findings on this node group ("W403")
+
+
+@dataclass(frozen=True)
 class GNode:
     id: str
     lines: tuple[str, ...]
     caption: str | None  # the service name under a custom label
     icon: str  # path relative to the diagrams resources folder
     badge: str | None = None  # e.g. "Spot"
-    component: str = ""  # the spec component drawn (an EMR cluster has one node per node group)
+    component: str = ""  # the spec component drawn
+    groups: tuple[GNodeGroup, ...] = ()  # an EMR cluster's node groups
+    warning: str | None = None  # codes of the warnings on this component (``annotate``)
+    count: int = 0  # a collapsed group: how many components it stands for
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,9 @@ class GEdge:
     target_cluster: str | None = None
     source_component: str = ""
     target_component: str = ""
+    written: bool = False  # the label is the spec's own, never dropped
+    warning: str | None = None  # codes of the warnings on this flow (``annotate``)
+    count: int = 1  # a collapsed edge: how many flows it stands for
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,7 @@ class Graph:
     edges: tuple[GEdge, ...]
     clusters: tuple[GCluster, ...]
     kinds: tuple[str, ...] = field(default=())
+    auto_direction: bool = False  # try TB as well and keep the layout that fits a slide best
 
 
 def wrap(text: str, width: int = WRAP) -> tuple[str, ...]:
@@ -90,49 +111,119 @@ def edge_label(rule: Rule, services: ServiceCatalog) -> str:
     return f"{rule.label} via {hop_name}"
 
 
-def _emr_nodes(comp: Component) -> list[GNode]:
-    out = []
+def _emr_title(comp: Component) -> tuple[str, ...]:
+    extras = [x for x in (comp.emr.workload, comp.emr.lifetime) if x]
+    return (comp.label or comp.id, "Amazon EMR" + (f" · {', '.join(extras)}" if extras else ""))
+
+
+def _emr_node(comp: Component, icon: str, warnings: dict[tuple, list[str]]) -> GNode:
+    """An EMR cluster as one node: a header with the EMR icon and a cell per node group."""
+    groups = []
     for group in comp.emr.nodes:
-        count = f"{group.count} × " if group.count != 1 else ""
         spot = group.market == "spot"
-        out.append(GNode(
-            id=f"{comp.id}/{group.role}",
-            lines=(group.role.capitalize(), f"{count}{group.instance}"),
-            caption="Spot" if spot else "On-Demand",
+        codes = warnings.get(tuple(group.path), [])
+        groups.append(GNodeGroup(
+            role=group.role, instance=group.instance, count=group.count, spot=spot,
             icon="aws/compute/ec2-spot-instance.png" if spot else "aws/compute/ec2-instances.png",
-            badge="Spot" if spot else None,
-            component=comp.id,
-        ))
+            warning=", ".join(codes) or None))
+    return GNode(comp.id, _emr_title(comp), None, icon, component=comp.id, groups=tuple(groups))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").split())
+
+
+def _repeats_name(label: str, names: Iterable[str]) -> bool:
+    """True when a mechanism label only says what the source's name already says ("KPL" from a KPL)."""
+    lab = _norm(label)
+    return any(lab and (lab == _norm(n) or lab in _norm(n)) for n in names if n)
+
+
+def tidy_labels(edges: list[GEdge], names: dict[str, tuple[str, ...]]) -> list[GEdge]:
+    """Drop generated labels that add nothing; labels written in the spec always stay.
+
+    A generated label goes when it repeats its source's name, when it is only the name of
+    the line's kind ("query" on a query line), or when it repeats a label already drawn on
+    another edge of the same fan-out (same source) or fan-in (same target).
+    """
+    out: list[GEdge] = []
+    seen: set[tuple[str, str, str]] = set()
+    for edge in edges:
+        label = edge.label
+        if label and not edge.written:
+            key = _norm(label)
+            if (_repeats_name(label, names.get(edge.source_component, ())) or key == _norm(edge.kind)
+                    or ("out", edge.source_component, key) in seen or ("in", edge.target_component, key) in seen):
+                label = None
+            seen.add(("out", edge.source_component, key))
+            seen.add(("in", edge.target_component, key))
+        out.append(edge if label == edge.label else replace(edge, label=label))
     return out
 
 
-def _anchor(comp: Component) -> str:
-    roles = [g.role for g in comp.emr.nodes]
-    return f"{comp.id}/{'core' if 'core' in roles else roles[0]}"
+def _warnings(findings: Iterable[Finding]) -> dict[tuple, list[str]]:
+    """Codes of warning findings by every prefix of their path."""
+    out: dict[tuple, list[str]] = {}
+    for f in findings:
+        if f.severity != "warning":
+            continue
+        path = tuple(f.path)
+        for n in range(1, len(path) + 1):
+            codes = out.setdefault(path[:n], [])
+            if f.code not in codes:
+                codes.append(f.code)
+    return out
+
+
+def _emr_findings(spec: Spec) -> list[Finding]:
+    """The EMR checks' findings, which the picture shows as badges on node groups."""
+    from archgen.checks import Context
+    from archgen.checks.emr import check
+
+    comps = {tuple(c.path): c for c in spec.components.values()}
+    out = []
+    for f in check(Context.for_spec(spec)):
+        comp = comps.get(tuple(f.path[:2]))
+        if comp is None or not any(f.code.startswith(i) for i in comp.ignore):
+            out.append(f)
+    return out
 
 
 def build_graph(spec: Spec, name: str, theme: str | None = None,
-                services: ServiceCatalog | None = None, rules: RuleBook | None = None) -> Graph:
-    """The graph of a spec that passed its checks."""
+                services: ServiceCatalog | None = None, rules: RuleBook | None = None,
+                findings: Iterable[Finding] | None = None, annotate: bool = False,
+                collapse: bool = False) -> Graph:
+    """The graph of a spec that passed its checks.
+
+    ``findings`` are the spec's findings (run here when not given); an EMR node group with a
+    warning always carries a badge, and with ``annotate`` every component and flow with a
+    warning is marked. ``collapse`` draws each top-level group as one node.
+    """
     services = services or load_services()
     rules = rules or load_rules()
+    if findings is None:
+        if annotate:
+            from archgen.checks import Context, run_all
+
+            findings = [f for f in run_all(Context.for_spec(spec)) if not _ignored(spec, f)]
+        else:
+            findings = _emr_findings(spec)
+    warnings = _warnings(findings)
     nodes: list[GNode] = []
-    emr_clusters: dict[str, GCluster] = {}
-    anchors: dict[str, str] = {}
+    names: dict[str, tuple[str, ...]] = {}
     for comp in spec.components.values():
         service = services[comp.service]
+        names[comp.id] = (service.short, service.name, comp.label or "")
+        warning = (", ".join(warnings.get(tuple(comp.path), [])) or None) if annotate else None
         if comp.emr is not None and comp.emr.nodes and comp.service == "emr":
-            members = _emr_nodes(comp)
-            nodes.extend(members)
-            extras = [x for x in (comp.emr.workload, comp.emr.lifetime) if x]
-            title = comp.label or comp.id
-            label = f"{title} · EMR" + (f" ({', '.join(extras)})" if extras else "")
-            emr_clusters[comp.id] = GCluster(comp.id, label, tuple(n.id for n in members), kind="emr")
-            anchors[comp.id] = _anchor(comp)
-            continue
-        label = comp.label or service.short
-        caption = service.short if comp.label and comp.label != service.short else None
-        nodes.append(GNode(comp.id, wrap(label), caption, service.icon, component=comp.id))
+            node = _emr_node(comp, service.icon, warnings)
+        else:
+            label = comp.label or service.short
+            caption = service.short if comp.label and comp.label != service.short else None
+            node = GNode(comp.id, wrap(label), caption, service.icon, component=comp.id)
+        if warning:
+            node = replace(node, warning=warning)
+        nodes.append(node)
     edges: list[GEdge] = []
     kinds: list[str] = []
     for flow in spec.flows:
@@ -142,19 +233,39 @@ def build_graph(spec: Spec, name: str, theme: str | None = None,
         label = flow.label if flow.label is not None else (edge_label(rule, services) if rule else None)
         if kind not in kinds:
             kinds.append(kind)
-        edges.append(GEdge(
-            anchors.get(a.id, a.id), anchors.get(b.id, b.id), label, kind,
-            source_cluster=a.id if a.id in emr_clusters else None,
-            target_cluster=b.id if b.id in emr_clusters else None,
-            source_component=a.id, target_component=b.id))
+        warning = (", ".join(warnings.get(tuple(flow.path), [])) or None) if annotate else None
+        edges.append(GEdge(a.id, b.id, label, kind, source_component=a.id, target_component=b.id,
+                           written=flow.label is not None, warning=warning))
     palette = THEMES[theme or spec.theme]
-    nodes = [replace(n, icon=themed_icon(n.icon, palette.background, palette.plate)) for n in nodes]
-    return Graph(name=name, title=spec.title, direction=spec.direction, theme=theme or spec.theme,
-                 nodes=tuple(nodes), edges=tuple(edges),
-                 clusters=_clusters(spec, emr_clusters), kinds=tuple(kinds))
+
+    def themed(path: str) -> str:
+        return themed_icon(path, palette.background, palette.plate)
+
+    nodes = [replace(n, icon=themed(n.icon), groups=tuple(replace(g, icon=themed(g.icon)) for g in n.groups))
+             for n in nodes]
+    graph = Graph(name=name, title=spec.title, direction=spec.direction, theme=theme or spec.theme,
+                  nodes=tuple(nodes), edges=tuple(tidy_labels(edges, names)),
+                  clusters=_clusters(spec), kinds=tuple(kinds), auto_direction=spec.direction_auto)
+    if collapse:
+        from archgen.render.collapse import collapse_groups
+
+        graph = collapse_groups(graph, spec, services)
+    return graph
 
 
-def _clusters(spec: Spec, emr_clusters: dict[str, GCluster]) -> tuple[GCluster, ...]:
+def _ignored(spec: Spec, finding: Finding) -> bool:
+    """True when the component or flow the finding points into ignores its code."""
+    path = tuple(finding.path)
+    for comp in spec.components.values():
+        if path[:len(comp.path)] == tuple(comp.path):
+            return any(finding.code.startswith(i) for i in comp.ignore)
+    for flow in spec.flows:
+        if path[:len(flow.path)] == tuple(flow.path):
+            return any(finding.code.startswith(i) for i in flow.ignore)
+    return False
+
+
+def _clusters(spec: Spec) -> tuple[GCluster, ...]:
     parent = spec.component_groups()
 
     def build(gid: str) -> GCluster:
@@ -164,12 +275,8 @@ def _clusters(spec: Spec, emr_clusters: dict[str, GCluster]) -> tuple[GCluster, 
         for ref in group.members:
             if ref.id in spec.groups:
                 nested.append(build(ref.id))
-            elif ref.id in emr_clusters:
-                nested.append(emr_clusters[ref.id])
             elif ref.id in spec.components:
                 plain.append(ref.id)
         return GCluster(gid, group.label or gid, tuple(plain), tuple(nested))
 
-    top = [build(gid) for gid in spec.groups if gid not in parent]
-    top += [c for cid, c in emr_clusters.items() if cid not in parent]
-    return tuple(top)
+    return tuple(build(gid) for gid in spec.groups if gid not in parent)

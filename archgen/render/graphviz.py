@@ -7,34 +7,118 @@ import os
 import re
 import sys
 import tempfile
+from dataclasses import replace
 
 from archgen.errors import RenderError
 from archgen.render.graph import GCluster, GNode, Graph, escape, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
 
-ICON_PT = 48
+ICON_PT = 44
+GROUP_ICON_PT = 30
+NODE_PT, CAPTION_PT, EDGE_PT, GROUP_PT, TITLE_PT = 14, 13, 13, 14, 22
+EDGE_WRAP = 14
 FORMATS = ("png", "svg", "pdf", "dot")
+WARN = "\u26a0"  # the warning sign on badges
+
+
+def _font(text: str, size: int, colour: str, bold: bool = False) -> str:
+    body = f"<B>{text}</B>" if bold else text
+    return f'<FONT POINT-SIZE="{size}" COLOR="{colour}">{body}</FONT>'
+
+
+def _icon_cell(icon, size: int, port: str | None = None) -> str:
+    """A cell holding the icon in a table of its own size, so a port on it is the icon's box."""
+    port_attr = f' PORT="{port}"' if port else ""
+    return (f'<TD><TABLE FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}" BORDER="0" CELLBORDER="0" '
+            f'CELLSPACING="0" CELLPADDING="0"><TR><TD{port_attr} FIXEDSIZE="TRUE" WIDTH="{size}" HEIGHT="{size}">'
+            f'<IMG SRC="{escape(str(icon))}" SCALE="TRUE"/></TD></TR></TABLE></TD>')
+
+
+def _warn_colour(theme: Theme, faded: bool) -> str:
+    return theme.faded if faded else theme.edges["event"].color
 
 
 def _node_label(node: GNode, theme: Theme, faded: bool = False) -> str:
+    """The icon (port ``icon``, where arrows end) above the component's name and service."""
+    if node.groups:
+        return _emr_label(node, theme, faded)
     text = "<BR/>".join(escape(line) for line in node.lines)
     icon = faded_icon_path(node.icon) if faded else icon_path(node.icon)
     text_colour = theme.faded if faded else theme.text
-    rows = [
-        f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_PT}" HEIGHT="{ICON_PT}">'
-        f'<IMG SRC="{escape(str(icon))}" SCALE="TRUE"/></TD></TR>',
-        f'<TR><TD><FONT POINT-SIZE="11" COLOR="{text_colour}">{text}</FONT></TD></TR>',
-    ]
+    rows = [f"<TR>{_icon_cell(icon, ICON_PT, 'icon')}</TR>",
+            f"<TR><TD>{_font(text, NODE_PT, text_colour)}</TD></TR>"]
     if node.caption:
         colour = theme.edges["event"].color if node.badge else theme.muted
         colour = theme.faded if faded else colour
-        rows.append(f'<TR><TD><FONT POINT-SIZE="9" COLOR="{colour}">{escape(node.caption)}</FONT></TD></TR>')
+        rows.append(f"<TR><TD>{_font(escape(node.caption), CAPTION_PT, colour)}</TD></TR>")
+    if node.warning:
+        rows.append(f"<TR><TD>{_font(WARN + ' ' + escape(node.warning), CAPTION_PT, _warn_colour(theme, faded), True)}"
+                    "</TD></TR>")
     return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
 
 
+def _emr_label(node: GNode, theme: Theme, faded: bool) -> str:
+    """An EMR cluster: a header with the EMR icon, then one cell per node group with a count badge."""
+    text_colour = theme.faded if faded else theme.text
+    muted = theme.faded if faded else theme.muted
+
+    def icon(path: str):
+        return faded_icon_path(path) if faded else icon_path(path)
+
+    warn = ("" if not node.warning else
+            f"<TD>{_font(WARN + ' ' + escape(node.warning), CAPTION_PT, _warn_colour(theme, faded), True)}</TD>")
+    title = escape(node.lines[0])
+    subtitle = escape(node.lines[1]) if len(node.lines) > 1 else ""
+    header = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"><TR>'
+              f"{_icon_cell(icon(node.icon), 34, 'icon')}"
+              f'<TD ALIGN="LEFT" BALIGN="LEFT">{_font(title, NODE_PT, text_colour, True)}<BR/>'
+              f"{_font(subtitle, CAPTION_PT, muted)}</TD>"
+              f"{warn}"
+              "</TR></TABLE>")
+    cells = []
+    for group in node.groups:
+        badge_fill = theme.faded if faded else theme.edges["stream"].color
+        count = f"×{group.count}"
+        w, h = 10 + 8 * len(count), 17
+        badge = (f'<TD VALIGN="TOP"><TABLE FIXEDSIZE="TRUE" WIDTH="{w}" HEIGHT="{h}" BORDER="0" CELLBORDER="0" '
+                 f'CELLSPACING="0" CELLPADDING="0"><TR><TD FIXEDSIZE="TRUE" WIDTH="{w}" HEIGHT="{h}" '
+                 f'BGCOLOR="{badge_fill}" STYLE="ROUNDED">{_font(count, CAPTION_PT, theme.background, True)}'
+                 "</TD></TR></TABLE></TD>")
+        market = "Spot" if group.spot else "On-Demand"
+        market_colour = _warn_colour(theme, faded) if group.spot else muted
+        rows = [f'<TR>{_icon_cell(icon(group.icon), GROUP_ICON_PT)}{badge}</TR>',
+                f'<TR><TD COLSPAN="2">{_font(group.role.capitalize(), CAPTION_PT, text_colour, True)}</TD></TR>',
+                f'<TR><TD COLSPAN="2">{_font(escape(group.instance), CAPTION_PT, text_colour)}</TD></TR>',
+                f'<TR><TD COLSPAN="2">{_font(market, CAPTION_PT, market_colour)}</TD></TR>']
+        if group.warning:
+            warn_fill = _warn_colour(theme, faded)
+            rows.append(f'<TR><TD COLSPAN="2" BGCOLOR="{warn_fill}" STYLE="ROUNDED">'
+                        f"{_font(WARN + ' ' + escape(group.warning), CAPTION_PT, theme.background, True)}</TD></TR>")
+        cells.append('<TD VALIGN="TOP"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="1">'
+                     + "".join(rows) + "</TABLE></TD>")
+    fill = theme.background if faded else theme.emr_fill
+    border = theme.faded if faded else theme.cluster_border
+    return (f'<<TABLE BORDER="1" STYLE="ROUNDED" COLOR="{border}" BGCOLOR="{fill}" CELLBORDER="0" '
+            f'CELLSPACING="4" CELLPADDING="2"><TR><TD ALIGN="LEFT" COLSPAN="{len(cells)}">{header}</TD></TR>'
+            f'<TR>{"".join(cells)}</TR></TABLE>>')
+
+
+def _edge_label(text: str, colour: str, warning: str | None = None, theme: Theme | None = None,
+                faded: bool = False) -> str:
+    """An edge label: wrapped short, padded so that lines pass beside the text, not through it."""
+    body = "<BR/>".join(escape(line) for line in wrap(text, EDGE_WRAP)) if text else ""
+    if warning and theme is not None:
+        mark = _font(WARN + " " + escape(warning), EDGE_PT, _warn_colour(theme, faded), True)
+        body = f"{body}<BR/>{mark}" if body else mark
+        return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2"><TR><TD>'
+                f'<FONT POINT-SIZE="{EDGE_PT}" COLOR="{colour}">{body}</FONT></TD></TR></TABLE>>')
+    return (f'<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2"><TR><TD>'
+            f'<FONT POINT-SIZE="{EDGE_PT}" COLOR="{colour}">{body}</FONT></TD></TR></TABLE>>')
+
+
 def _html(text: str, size: int, colour: str, bold: bool = False) -> str:
-    body = "<BR/>".join(escape(line) for line in wrap(text, 40))
+    body = "<BR/>".join(escape(line) for line in wrap(text, 80))
     if bold:
         body = f"<B>{body}</B>"
     return f'<<FONT POINT-SIZE="{size}" COLOR="{colour}">{body}</FONT>>'
@@ -80,18 +164,8 @@ def _layout(g) -> None:
 
 
 def _node_order(graph: Graph) -> list[GNode]:
-    """Nodes in creation order; EMR node groups reversed in LR/RL so primary ends up on top."""
-    if graph.direction not in ("LR", "RL"):
-        return list(graph.nodes)
-    emr: set[str] = set()
-    stack = list(graph.clusters)
-    while stack:
-        c = stack.pop()
-        stack.extend(c.clusters)
-        if c.kind == "emr":
-            emr.update(c.nodes)
-    plain = [n for n in graph.nodes if n.id not in emr]
-    return plain + [n for n in reversed(graph.nodes) if n.id in emr]
+    """Nodes in creation order (spec order): the same spec always gives the same picture."""
+    return list(graph.nodes)
 
 
 def build_agraph(graph: Graph, legend: bool = False):
@@ -107,28 +181,25 @@ def _build(graph: Graph, legend: bool):
     g = pgv.AGraph(directed=True, strict=False, name=graph.name)
     g.graph_attr.update(
         rankdir=graph.direction, splines="spline", compound="true",
-        nodesep="0.45", ranksep="0.9", pad="0.25", bgcolor=theme.background, fontname=FONT,
-        label=_html(graph.title, 18, theme.text, bold=True), labelloc="t", labeljust="c",
+        nodesep="0.25", ranksep="0.4", pad="0.15", bgcolor=theme.background, fontname=FONT,
+        label=_html(graph.title, TITLE_PT, theme.text, bold=True), labelloc="t", labeljust="c",
         outputorder="edgesfirst",
     )
     g.node_attr.update(shape="plain", fontname=FONT, margin="0")
-    g.edge_attr.update(fontname=FONT, fontsize="9", arrowsize="0.8")
+    g.edge_attr.update(fontname=FONT, fontsize=str(EDGE_PT), arrowsize="0.8")
 
     def add_cluster(parent, cluster: GCluster, depth: int, counter: list[int]) -> None:
         counter[0] += 1
         safe = re.sub(r"[^A-Za-z0-9_]", "_", cluster.id)
         name = f"cluster_{counter[0]}_{safe}"
         fill = theme.emr_fill if cluster.kind == "emr" else theme.cluster_fills[depth % len(theme.cluster_fills)]
-        sub = parent.add_subgraph(name=name, label=_html(cluster.label, 11, theme.text, bold=True),
+        sub = parent.add_subgraph(name=name, label=_html(cluster.label, GROUP_PT, theme.text, bold=True),
                                   style="rounded,filled", fillcolor=fill, color=theme.cluster_border,
-                                  labeljust="l", margin="12", fontname=FONT)
+                                  labeljust="l", margin="8", fontname=FONT)
         cluster_names[cluster.id] = name
         subgraphs[cluster.id] = sub
         for nid in cluster.nodes:
             sub.add_node(nid)
-        if cluster.kind == "emr" and len(cluster.nodes) > 1:
-            # node groups side by side across the flow, in primary, core, task order
-            sub.add_subgraph(list(cluster.nodes), name=f"rank_{counter[0]}_{safe}", rank="same")
         for child in cluster.clusters:
             add_cluster(sub, child, depth + 1, counter)
 
@@ -139,21 +210,29 @@ def _build(graph: Graph, legend: bool):
     counter = [0]
     for cluster in graph.clusters:
         add_cluster(g, cluster, 0, counter)
+    plain = {n.id for n in graph.nodes if not n.groups}
+    tail_side, head_side = PORT_SIDES[graph.direction]
     for i, edge in enumerate(graph.edges):
         style = theme.edges.get(edge.kind, theme.edges["unknown"])
-        attrs = {"color": style.color, "style": style.style, "penwidth": style.penwidth,
+        width = float(style.penwidth) + (min(edge.count, 16) ** 0.5 - 1 if edge.count > 1 else 0)
+        attrs = {"color": style.color, "style": style.style, "penwidth": f"{width:g}",
                  "arrowhead": style.arrowhead, "key": str(i)}
-        if edge.label:
-            attrs["label"] = _html(edge.label, 9, theme.muted)
-        if edge.source_cluster:
-            attrs["ltail"] = cluster_names[edge.source_cluster]
-        if edge.target_cluster:
-            attrs["lhead"] = cluster_names[edge.target_cluster]
+        if edge.label or edge.warning:
+            attrs["label"] = _edge_label(edge.label or "", theme.muted, edge.warning, theme)
+        # arrows start and end at the icon, not at the text under it
+        if edge.source in plain and tail_side:
+            attrs["tailport"] = tail_side
+        if edge.target in plain:
+            attrs["headport"] = head_side
         g.add_edge(edge.source, edge.target, **attrs)
     if legend:
         _add_legend(g, graph, theme, counter)
     return g, subgraphs
 
+
+# where an edge leaves and enters a node's icon for each direction; in TB/BT it leaves from
+# under the text, so it never crosses it
+PORT_SIDES = {"LR": ("icon:e", "icon:w"), "RL": ("icon:w", "icon:e"), "TB": ("", "icon:n"), "BT": ("icon:n", "")}
 
 LINE_SAMPLES = {"solid": "━━━━━━", "dashed": "━ ━ ━ ━", "dotted": "┈┈┈┈┈┈"}
 HEAD_SAMPLES = {"normal": "▶", "vee": "➤", "onormal": "▷", "odot": "○", "empty": "▷"}
@@ -188,11 +267,12 @@ def render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: f
 
     Returns ``{suffix: {format: bytes}}``; every picture keeps the full layout's positions.
     """
-    g, subgraphs = _build(graph, legend)
-    try:
-        _layout(g)
-    except Exception as exc:  # pygraphviz raises plain exceptions for Graphviz failures
-        raise RenderError(f"Graphviz could not lay out the diagram: {exc}") from exc
+    g, subgraphs = _laid_out(graph, legend)
+    if graph.auto_direction and len(graph.nodes) > 2 and graph.direction in ("LR", "RL"):
+        other = replace(graph, direction="TB")
+        g2, subgraphs2 = _laid_out(other, legend)
+        if _slide_fit(g2) > SWITCH * _slide_fit(g):
+            g, subgraphs, graph = g2, subgraphs2, other
     theme = THEMES[graph.theme]
     out: dict[str, dict[str, bytes]] = {}
     with _captured_stderr():
@@ -204,6 +284,25 @@ def render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: f
                 for attrs, key, old in reversed(undo):
                     attrs[key] = old
     return out
+
+
+SLIDE = (1280.0, 720.0)
+SWITCH = 1.1  # TB replaces LR only when its text is this much larger on a slide
+
+
+def _laid_out(graph: Graph, legend: bool):
+    g, subgraphs = _build(graph, legend)
+    try:
+        _layout(g)
+    except Exception as exc:  # pygraphviz raises plain exceptions for Graphviz failures
+        raise RenderError(f"Graphviz could not lay out the diagram: {exc}") from exc
+    return g, subgraphs
+
+
+def _slide_fit(g) -> float:
+    """The scale at which the laid-out graph fits a 1280×720 slide."""
+    x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
+    return min(SLIDE[0] / max(x1 - x0, 1.0), SLIDE[1] / max(y1 - y0, 1.0))
 
 
 def _set(undo: list, attrs, key: str, value: str, original: str | None = None) -> None:
@@ -237,12 +336,13 @@ def _apply_state(g, subgraphs, graph: Graph, theme: Theme, state) -> list:
         ends = (edge.source_component, edge.target_component)
         if shown is not None and not all(c in shown for c in ends):
             _set(undo, attrs, "style", "invis")
-            if edge.label:
-                _set(undo, attrs, "label", "", _html(edge.label, 9, theme.muted))
+            if edge.label or edge.warning:
+                _set(undo, attrs, "label", "", _edge_label(edge.label or "", theme.muted, edge.warning, theme))
         elif any(c in state.faded for c in ends):
             _set(undo, attrs, "color", theme.faded)
-            if edge.label:
-                _set(undo, attrs, "label", _html(edge.label, 9, theme.faded), _html(edge.label, 9, theme.muted))
+            if edge.label or edge.warning:
+                _set(undo, attrs, "label", _edge_label(edge.label or "", theme.faded, edge.warning, theme, True),
+                     _edge_label(edge.label or "", theme.muted, edge.warning, theme))
     for cluster in _walk(graph.clusters):
         attrs = subgraphs[cluster.id].graph_attr
         if cluster.kind == "emr":
@@ -251,14 +351,14 @@ def _apply_state(g, subgraphs, graph: Graph, theme: Theme, state) -> list:
         else:
             hidden = state.groups is not None and cluster.id not in state.groups
             faded = cluster.id in state.faded_groups
-        label = _html(cluster.label, 11, theme.text, bold=True)
+        label = _html(cluster.label, GROUP_PT, theme.text, bold=True)
         if hidden:
             _set(undo, attrs, "style", "invis")
             _set(undo, attrs, "label", "", label)
         elif faded:
             _set(undo, attrs, "color", theme.faded)
             _set(undo, attrs, "fillcolor", theme.background)
-            _set(undo, attrs, "label", _html(cluster.label, 11, theme.faded, bold=True), label)
+            _set(undo, attrs, "label", _html(cluster.label, GROUP_PT, theme.faded, bold=True), label)
     return undo
 
 
