@@ -1,0 +1,86 @@
+"""Layout quality, measured on the SVG geometry archgen writes (see benchmarks/layout_metrics.py)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from benchmarks.layout_metrics import measure, parse_svg
+from tests.conftest import ROOT, SPECS
+
+FIXTURES = ROOT / "tests" / "fixtures" / "layout"
+
+
+def _svg(cli, tmp_path, spec, *args) -> bytes:
+    result = cli("render", spec, "-o", tmp_path, "-T", "svg", *args)
+    assert result.exit_code == 0, result.output
+    return (tmp_path / f"{spec.stem}.svg").read_bytes()
+
+
+def _edge_labels(svg: bytes) -> dict[tuple[str, str], str]:
+    return {(e.tail, e.head): e.label for e in parse_svg(svg).edges}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_example_is_readable_on_a_slide(cli, tmp_path, spec):
+    m = measure(parse_svg(_svg(cli, tmp_path, spec)))
+    assert m["text_px_slide"] >= 10, m  # every text at least 10 px once fitted into 1280x720
+    assert (m["struck_own"], m["struck_other"], m["far_labels"]) == (0, 0, 0), m
+    assert m["overlaps"] == 0, m  # no label box over an icon or another text
+    assert m["foreign"] == 0 and m["loops"] == 0, m
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_arrows_end_at_the_icon(cli, tmp_path, spec):
+    drawing = parse_svg(_svg(cli, tmp_path, spec))
+    for edge in drawing.edges:
+        head = drawing.nodes[edge.head]
+        box = head.icon if head.icon is not None else head.box  # an EMR cluster: its border
+        assert box.distance(*edge.tip) <= 4.0, (edge.tail, edge.head, edge.tip, box)
+
+
+def test_labels_that_repeat_a_name_or_a_fan_out_are_dropped(cli, tmp_path):
+    labels = _edge_labels(_svg(cli, tmp_path, ROOT / "specs" / "clickstream.yaml"))
+    assert labels[("web", "clicks")] == ""  # "KPL" from the Kinesis Producer Library
+    assert labels[("catalog", "sql")] == ""  # "Data Catalog" from the Glue Data Catalog
+    assert labels[("lake", "sql")] == ""  # "query" on a query line
+    assert labels[("delivery", "dwh")] == "hourly COPY"  # written in the spec
+    assert labels[("clicks", "delivery")] == "stream source"
+    # "data source" into the dashboards: drawn once for the fan-in
+    assert sorted([labels[("sql", "bi")], labels[("dwh", "bi")]]) == ["", "data source"]
+
+
+def test_fan_out_is_labelled_once_and_written_labels_stay(cli, tmp_path):
+    labels = _edge_labels(_svg(cli, tmp_path, FIXTURES / "fan-out.yaml"))
+    assert labels == {
+        ("devices", "stream"): "IoT rule", ("devices", "delivery"): "", ("devices", "table"): "",
+        ("devices", "bucket"): "", ("delivery", "lake"): "hourly", ("delivery", "backup"): "hourly",
+    }
+
+
+def test_emr_cluster_has_a_header_and_badges(cli, tmp_path):
+    svg = html.unescape(_svg(cli, tmp_path, FIXTURES / "emr-spot-core.yaml").decode())
+    drawing = parse_svg(svg)
+    cluster = drawing.nodes["spark"]
+    texts = [t.text for t in cluster.texts]
+    assert texts[:2] == ["Nightly cluster", "Amazon EMR · spark, long-running"]
+    assert texts.count("×1") == 1 and texts.count("×4") == 1
+    assert "⚠ W403" in texts  # the Spot core node group the checker warns about
+    assert len(cluster.images) == 3  # the EMR icon and one per node group
+    header_icon = cluster.images[0]
+    assert all(header_icon.y1 <= other.y0 for other in cluster.images[1:])
+
+
+def test_emr_without_findings_has_no_warning_badge(cli, tmp_path):
+    svg = html.unescape(_svg(cli, tmp_path, ROOT / "specs" / "emr-spark.yaml").decode())
+    assert "⚠" not in svg
+
+
+def test_direction_left_out_picks_the_layout_that_fits_a_slide(cli, tmp_path):
+    spec = ROOT / "benchmarks" / "specs" / "enterprise.yaml"
+    assert cli("render", spec, "-o", tmp_path, "-T", "dot").exit_code == 0
+    assert re.search(r"rankdir=TB", (tmp_path / "enterprise.dot").read_text())
+    assert cli("render", ROOT / "specs" / "clickstream.yaml", "-o", tmp_path, "-T", "dot").exit_code == 0
+    assert re.search(r"rankdir=LR", (tmp_path / "clickstream.dot").read_text())
