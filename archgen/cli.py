@@ -574,6 +574,17 @@ def init(
     typer.echo(f"wrote {path}")
 
 
+@app.command()
+def lsp(
+    stdio: Annotated[bool, typer.Option("--stdio", help="Talk over standard input and output (the default; "
+                                                        "accepted because editors pass it).")] = False,
+) -> None:
+    """Run the language server: archgen's findings and quick fixes in an editor, over stdio."""
+    from archgen.lsp import serve
+
+    serve()
+
+
 def help_pages() -> dict[str, str]:
     """The help text of the app and of each command, exactly as ``-h`` prints it."""
     from typer.main import get_command

@@ -19,7 +19,8 @@ HELP: dict[str, str] = {'': 'Usage: archgen [OPTIONS] COMMAND [ARGS]...\n'
      '  rules     Explain what can feed a service and what it can feed, or list...\n'
      '  slides    Build a 16:9 design-review deck (PPTX or one self-contained...\n'
      '  build     Check every spec under PATHS and draw the valid ones into DIR:...\n'
-     '  init      Write a commented starter spec NAME.archgen.yaml with the...\n',
+     '  init      Write a commented starter spec NAME.archgen.yaml with the...\n'
+     "  lsp       Run the language server: archgen's findings and quick fixes in...\n",
  'check': 'Usage: archgen check [OPTIONS] SPEC...\n'
           '\n'
           '  Check specs against the schema, the AWS integration rules and the EMR/EC2\n'
@@ -154,7 +155,16 @@ HELP: dict[str, str] = {'': 'Usage: archgen [OPTIONS] COMMAND [ARGS]...\n'
          '          architecture).\n'
          '\n'
          'Options:\n'
-         '  -h, --help  Show this message and exit.\n'}
+         '  -h, --help  Show this message and exit.\n',
+ 'lsp': 'Usage: archgen lsp [OPTIONS]\n'
+        '\n'
+        "  Run the language server: archgen's findings and quick fixes in an editor, over\n"
+        '  stdio.\n'
+        '\n'
+        'Options:\n'
+        '  --stdio     Talk over standard input and output (the default; accepted because\n'
+        '              editors pass it).\n'
+        '  -h, --help  Show this message and exit.\n'}
 
 if __name__ == "__main__":
     import sys
