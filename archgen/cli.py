@@ -293,7 +293,8 @@ def render(
     from archgen.report import format_findings
 
     try:
-        from archgen.render.pipeline import RenderOptions, parse_formats, render_spec
+        from archgen.render.options import RenderOptions, parse_formats
+        from archgen.render.pipeline import check_rendered, render_spec
 
         options = RenderOptions(parse_formats(formats), scale, theme.value if theme else None, legend)
         _check_ignores(ignore)
@@ -314,13 +315,9 @@ def render(
             continue
         views = ["*"] if all_views else view
         if check_only:
-            from archgen.render.freshness import check_outputs
-            from archgen.render.pipeline import expected_suffixes
-
             try:
-                problems = check_outputs(result.file, output, options,
-                                         expected_suffixes(result.spec, views, all_views or not view),
-                                         use_manifest=False)
+                problems = check_rendered(result.spec, result.file, output, options, views=views,
+                                          full=all_views or not view)
             except ArchgenError as exc:
                 raise _fail(exc) from None
             for problem in problems:
@@ -410,7 +407,7 @@ def slides(
     color: Color = ColorWhen.auto,
 ) -> None:
     """Build a 16:9 design-review deck (PPTX or one self-contained HTML file) from specs."""
-    from archgen.render.output import write_atomic
+    from archgen.files import write_atomic
 
     suffix = output.suffix.lower()
     try:
@@ -505,7 +502,7 @@ def build(
         from archgen.build import BuildOptions
         from archgen.build import build as run_build
         from archgen.model.loader import Limits
-        from archgen.render.pipeline import RenderOptions, parse_formats
+        from archgen.render.options import RenderOptions, parse_formats
 
         _check_ignores(ignore)
         options = BuildOptions(

@@ -148,18 +148,22 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         checked = self._check(path)
         if checked is None:
             return f"*archgen: {self._display(path)} has errors and was not drawn*"
-        view = _view_of(fragment)
-        spec = checked.result.spec
-        if view is not None:
-            from archgen.render.stamped import view_names
+        from archgen.errors import UsageError
+        from archgen.render.options import RenderOptions
+        from archgen.render.plan import pictures
 
-            if view not in view_names(spec):
-                log.warning(f"{page.file.src_uri}: {checked.display} has no view named {view!r}; "
-                            "showing the whole diagram")
-                view = None
+        view = _view_of(fragment)
+        try:
+            if view is not None:
+                pictures(checked.result.spec, [view], full=False, steps=False)
+        except UsageError:
+            log.warning(f"{page.file.src_uri}: {checked.display} has no view named {view!r}; "
+                        "showing the whole diagram")
+            view = None
         images = []
         for theme, marker in self._variants():
-            uri = self._picture(checked, view, theme, config, files)
+            options = RenderOptions((self.config.format,), float(self.config.scale), theme, self.config.legend)
+            uri = self._picture(checked, view, options, config, files)
             target = posixpath.relpath(uri, page_dir or ".")
             images.append(f"![{alt}]({target}{'#' + marker if marker else ''}{title})")
         return "".join(images)
@@ -190,7 +194,7 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         from archgen.check import check_source, read_spec
         from archgen.errors import ArchgenError
         from archgen.model.loader import Limits
-        from archgen.render.output import stem
+        from archgen.render.naming import stem
 
         key = str(path.resolve())
         if key in self._state.checked:
@@ -220,31 +224,33 @@ class ArchgenPlugin(BasePlugin[ArchgenConfig]):
         self._state.checked[key] = checked
         return checked if result.spec is not None else None
 
-    def _picture(self, checked: _Checked, view: str | None, theme: str | None, config, files) -> str:
-        """Draw (or take from the cache) one picture and add it to the site; returns its URI."""
+    def _picture(self, checked: _Checked, view: str | None, options, config, files) -> str:
+        """Draw (or take from the cache) one picture, the whole diagram or a view of it as a
+        whole, and add it to the site; returns its URI."""
+        from archgen.cache.keys import output_keys
         from archgen.errors import ArchgenError
-        from archgen.render.keys import output_key
-        from archgen.render.output import write_atomic
-        from archgen.render.pipeline import RenderOptions
-        from archgen.render.stamped import draw_stamped, view_suffix
+        from archgen.files import write_atomic
+        from archgen.render.naming import keyed_name
+        from archgen.render.pipeline import draw_stamped
+        from archgen.render.plan import planned_outputs
 
-        fmt = self.config.format
-        options = RenderOptions((fmt,), float(self.config.scale), theme, self.config.legend)
-        suffix = view_suffix(view)
-        key = output_key(checked.source, checked.name, fmt, options, suffix)
+        spec = checked.result.spec
+        (output,) = planned_outputs(spec, checked.name, options, [view] if view else None,
+                                    full=view is None, steps=False)
+        key = output_keys(checked.source, checked.name, options, [output])[output.file]
         assert self._cache is not None
-        cached = self._cache / f"{key}.{fmt}"
+        cached = self._cache / f"{key}.{output.fmt}"
         if cached.is_file():
             self._state.reused += 1
         else:
             try:
-                data = draw_stamped(checked.result.spec, checked.source, checked.name, options, view)
-                write_atomic(cached, next(iter(data.values())))
+                data = draw_stamped(spec, checked.source, checked.name, options, [output], {output.file: key})
+                write_atomic(cached, data[output.file])
             except ArchgenError as exc:
                 raise PluginError(f"archgen: {checked.display}: {exc.message}") from exc
             self._state.drawn += 1
         self._state.used.add(cached.name)
-        uri = f"{self.config.assets_dir.strip('/')}/{checked.name}{suffix}-{key[:12]}.{fmt}"
+        uri = f"{self.config.assets_dir.strip('/')}/{keyed_name(output.file, key)}"
         if files.get_file_from_path(uri) is None:
             files.append(File.generated(config, uri, abs_src_path=str(cached), inclusion=InclusionLevel.INCLUDED))
         return uri

@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m archgen.schema_docs PATH``: write the reference to PATH."""
     from pathlib import Path
 
-    from archgen.render.output import write_atomic
+    from archgen.files import write_atomic
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:

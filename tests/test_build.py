@@ -15,13 +15,13 @@ import pytest
 import yaml
 
 from archgen.build import BuildOptions, build
+from archgen.build.manifest import MANIFEST_NAME, Manifest
+from archgen.cache.keys import graphviz_version, output_key
+from archgen.cache.stamp import key_in, read_key, stamp
 from archgen.check import check_file
-from archgen.manifest import MANIFEST_NAME, Manifest
-from archgen.render.freshness import check_outputs
-from archgen.render.keys import graphviz_version, output_key
-from archgen.render.pipeline import RenderOptions
-from archgen.render.stamp import key_in, read_key, stamp
-from archgen.render.stamped import draw
+from archgen.render.options import RenderOptions
+from archgen.render.pipeline import check_rendered, draw
+from archgen.render.plan import planned_outputs
 from tests.conftest import ROOT
 
 KEY_A, KEY_B = "a" * 64, "b" * 64
@@ -66,7 +66,9 @@ def summary(result) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def pictures():
     spec = check_file(ROOT / "specs" / "clickstream.yaml").spec
-    return draw(spec, "clickstream", RenderOptions(("png", "svg", "pdf", "dot")))
+    options = RenderOptions(("png", "svg", "pdf", "dot"))
+    drawn = draw(spec, "clickstream", options, planned_outputs(spec, "clickstream", options))
+    return {name.rsplit(".", 1)[1]: data for name, data in drawn.items()}
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf", "dot"])
@@ -244,7 +246,9 @@ def test_parallel_output_equals_serial_byte_for_byte(cli, tmp_path):
     assert serial.exit_code == parallel.exit_code == 0
     assert summary(parallel)["built"] == 4
     one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
-    assert len(one) == 13 and sorted(one) == sorted(two)
+    # 4 whole diagrams and clickstream's 5 view pictures, 3 formats each, and the manifest
+    assert len(one) == (4 + 5) * 3 + 1 and sorted(one) == sorted(two)
+    assert "clickstream--walkthrough-2.svg" in one
     for name in one:
         if name != MANIFEST_NAME:
             assert one[name][1] == two[name][1], name
@@ -296,17 +300,21 @@ def test_progress_is_reported_per_spec(tmp_path):
     assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)] and report.count("built") == 3
 
 
-# -- check_outputs, for `archgen render --check` ---------------------------------------------
+# -- check_rendered, for `archgen render --check` ---------------------------------------------
 
-def test_check_outputs_api(tmp_path):
+def test_check_rendered_api(tmp_path):
     spec = write_specs(tmp_path / "docs", ["alpha"])[0]
     options = RenderOptions(("png", "svg"))
     out = tmp_path / "out"
-    assert check_outputs(spec, out, options) == [f"{out / 'alpha.png'}: missing", f"{out / 'alpha.svg'}: missing"]
+
+    def check():
+        return check_rendered(check_file(spec).spec, str(spec), out, options)
+
+    assert check() == [f"{out / 'alpha.png'}: missing", f"{out / 'alpha.svg'}: missing"]
     build([spec], out, BuildOptions(options))
-    assert check_outputs(spec, out, options) == []
+    assert check() == []
     spec.write_text(SMALL.format(title="Changed"))
-    problems = check_outputs(spec, out, options)
+    problems = check()
     assert len(problems) == 2 and all(": stale (" in p for p in problems)
 
 

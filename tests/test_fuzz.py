@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from archgen.check import check_source
-from archgen.render.pipeline import RenderOptions, render_spec
+from archgen.render.options import RenderOptions
+from archgen.render.pipeline import render_spec
 from tests.conftest import SPECS
 
 EXAMPLES = int(os.environ.get("ARCHGEN_FUZZ_EXAMPLES", "60"))

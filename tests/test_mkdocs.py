@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from archgen.render.stamp import read_key
+from archgen.cache.stamp import read_key
 from tests.conftest import FIXTURES, ROOT
 
 pytest.importorskip("mkdocs")

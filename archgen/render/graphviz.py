@@ -18,7 +18,6 @@ ICON_PT = 44
 GROUP_ICON_PT = 30
 NODE_PT, CAPTION_PT, EDGE_PT, GROUP_PT, TITLE_PT = 14, 13, 13, 14, 22
 EDGE_WRAP = 14
-FORMATS = ("png", "svg", "pdf", "dot")
 WARN = "\u26a0"  # the warning sign on badges
 
 

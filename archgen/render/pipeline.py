@@ -1,36 +1,64 @@
-"""Render a checked spec into files: graph model → Graphviz → atomic writes."""
+"""The one drawing path: planned outputs → one layout drawn per picture → stamped bytes → files.
+
+``planned_outputs`` (``archgen.render.plan``) says which files a spec produces; ``draw``
+lays the spec out once and draws each of them into memory; ``draw_stamped`` stores each
+output's cache key inside it (``archgen.cache``); ``render_spec`` writes them all atomically.
+``archgen render`` and ``archgen build`` write the stamped files, the MkDocs plugin keeps
+them in its cache, and ``archgen slides`` puts the drawn pictures into a deck.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
 from pathlib import Path
 
+from archgen.cache.freshness import problems
+from archgen.cache.keys import output_keys
+from archgen.cache.stamp import stamp
 from archgen.errors import UsageError
+from archgen.files import write_all
 from archgen.model.model import Spec
-from archgen.render.graph import build_graph
-from archgen.render.output import stem, write_all
-
-DEFAULT_FORMATS = ("png", "svg")
-
-
-@dataclass(frozen=True)
-class RenderOptions:
-    formats: tuple[str, ...] = DEFAULT_FORMATS
-    scale: float = 1.0
-    theme: str | None = None
-    legend: bool = False
+from archgen.render.graph import Graph, build_graph
+from archgen.render.naming import stem
+from archgen.render.options import RenderOptions
+from archgen.render.plan import Output, planned_outputs
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """``"png,svg"`` → ``("png", "svg")``; unknown formats are a usage error."""
-    from archgen.render.graphviz import FORMATS
+def draw_graph(graph: Graph, options: RenderOptions, outputs: list[Output]) -> dict[str, bytes]:
+    """``{file name: bytes}`` for ``outputs``: one layout of ``graph``, drawn once per picture."""
+    from archgen.render.graphviz import render_states
 
-    formats = tuple(dict.fromkeys(p.strip().lower() for p in text.split(",") if p.strip()))
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise UsageError(f"unknown output format {', '.join(bad) or '(none)'}",
-                         hint=f"choose from {', '.join(FORMATS)}")
-    return formats
+    order: dict[str, object] = {}  # suffix → state, in the order planned
+    for o in outputs:
+        order.setdefault(o.suffix, o.state)
+    formats = tuple(dict.fromkeys(o.fmt for o in outputs))
+    drawn = render_states(graph, list(order.values()), formats, options.scale, options.legend)
+    return {o.file: drawn[o.suffix][o.fmt] for o in outputs}
+
+
+def draw(spec: Spec, name: str, options: RenderOptions, outputs: list[Output]) -> dict[str, bytes]:
+    """``{file name: bytes}`` for ``outputs`` of a checked spec drawn as ``name``."""
+    return draw_graph(build_graph(spec, name, options.theme), options, outputs)
+
+
+def draw_stamped(spec: Spec, source: bytes, name: str, options: RenderOptions, outputs: list[Output],
+                 keys: dict[str, str] | None = None) -> dict[str, bytes]:
+    """``draw``, each output carrying its cache key. ``keys`` (by file name) saves computing
+    them again when the caller has them; otherwise they come from ``source``, the spec's bytes."""
+    keys = keys or output_keys(source, name, options, outputs)
+    formats = {o.file: o.fmt for o in outputs}
+    return {file: stamp(formats[file], data, keys[file])
+            for file, data in draw(spec, name, options, outputs).items()}
+
+
+def _source(spec_path: str | os.PathLike, source: bytes | None) -> bytes:
+    """The spec's bytes, which go into every output's key."""
+    if source is not None:
+        return source
+    try:
+        return Path(spec_path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{spec_path}: cannot be read ({exc.strerror})") from exc
 
 
 def render_spec(spec: Spec, spec_path: str, out_dir: Path, options: RenderOptions,
@@ -39,35 +67,19 @@ def render_spec(spec: Spec, spec_path: str, out_dir: Path, options: RenderOption
 
     ``views`` names the views to draw as well (``["*"]``: all of them); ``full`` draws the
     whole diagram. Every picture comes from one layout, and each output carries its cache
-    key (see ``archgen.render.keys``). Returns the written paths.
+    key. ``source`` is the spec's bytes (read from ``spec_path`` when not given). Returns
+    the written paths.
     """
-    from archgen.render.graphviz import render_states
-    from archgen.render.views import all_states
-
     name = stem(spec_path)
-    if views:
-        known = [v.name for v in spec.views]
-        unknown = [v for v in views if v != "*" and v not in known]
-        if unknown:
-            raise UsageError(f"{spec_path}: no view named {', '.join(unknown)}",
-                             hint=f"views in this spec: {', '.join(known) or '(none)'}")
-    states = ([None] if full else []) + (all_states(spec, None if "*" in (views or []) else views)
-                                         if views else [])
-    from archgen.render.keys import output_key
-    from archgen.render.stamp import stamp
-
-    if source is None:  # the spec's bytes go into the key stamped inside each output
-        source = Path(spec_path).read_bytes()
-    graph = build_graph(spec, name, options.theme)
-    drawn = render_states(graph, states, options.formats, options.scale, options.legend)
-    return write_all({
-        out_dir / f"{name}{suffix}.{fmt}": stamp(fmt, data, output_key(source, name, fmt, options, suffix))
-        for suffix, pictures in drawn.items() for fmt, data in pictures.items()})
+    outputs = planned_outputs(spec, name, options, views, full)
+    files = draw_stamped(spec, _source(spec_path, source), name, options, outputs)
+    return write_all({out_dir / file: data for file, data in files.items()})
 
 
-def expected_suffixes(spec: Spec, views: list[str] | None, full: bool) -> tuple[str, ...]:
-    """The picture suffixes ``render_spec`` would write for these arguments."""
-    from archgen.render.views import all_states
-
-    chosen = all_states(spec, None if "*" in (views or []) else views) if views else []
-    return (("",) if full else ()) + tuple(s.suffix for s in chosen)
+def check_rendered(spec: Spec, spec_path: str, out_dir: Path, options: RenderOptions,
+                   views: list[str] | None = None, full: bool = True, source: bytes | None = None) -> list[str]:
+    """``["<out>/<file>: missing", "...: stale (...)"]`` for what ``render_spec`` would write
+    with these arguments; writes nothing. An empty list means every output is current."""
+    name = stem(spec_path)
+    keys = output_keys(_source(spec_path, source), name, options, planned_outputs(spec, name, options, views, full))
+    return [f"{Path(out_dir) / file}: {why}" for file, why in problems(Path(out_dir), keys).items()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from archgen.model.model import Spec, View
+from archgen.render.naming import view_suffix
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,10 @@ def states(spec: Spec, view: View) -> list[ViewState]:
         cumulative: list[str] = []
         for n, step in enumerate(view.steps, start=1):
             cumulative.extend(r.id for r in step)
-            out.append(state(f"--{view.name}-{n}", list(cumulative), n,
+            out.append(state(view_suffix(view.name, n), list(cumulative), n,
                              f"{title} ({n}/{len(view.steps)})"))
         return out
-    return [state(f"--{view.name}", show_ids or None, None, title)]
+    return [state(view_suffix(view.name), show_ids or None, None, title)]
 
 
 def all_states(spec: Spec, names: list[str] | None = None) -> list[ViewState]:

@@ -14,9 +14,11 @@ from archgen.catalog.services import load_services
 from archgen.check import CheckResult
 from archgen.errors import UsageError
 from archgen.render.graph import build_graph
-from archgen.render.output import stem
+from archgen.render.naming import stem
+from archgen.render.options import RenderOptions
+from archgen.render.pipeline import draw_graph
+from archgen.render.plan import ALL_VIEWS, planned_outputs
 from archgen.render.themes import KIND_NAMES, THEMES
-from archgen.render.views import all_states
 
 PNG_SCALE = 2.0
 
@@ -71,8 +73,6 @@ def _where(f) -> str:
 
 def build_deck(results: list[CheckResult], theme: str = "light", allow_errors: bool = False) -> Deck:
     """The deck for checked specs; a spec with errors stops it unless ``allow_errors``."""
-    from archgen.render.graphviz import render_states
-
     broken = [r for r in results if not r.ok()]
     if broken and not allow_errors:
         names = ", ".join(r.file for r in broken)
@@ -92,17 +92,20 @@ def build_deck(results: list[CheckResult], theme: str = "light", allow_errors: b
         spec = result.spec
         if spec is None or not result.ok():
             continue  # with --allow-errors: its errors are on the findings slide
-        graph = build_graph(spec, stem(result.file), theme, services, rules)
-        states = all_states(spec)
-        pictures = render_states(graph, [None, *states], ("png", "svg"), scale=PNG_SCALE)
-        overview = pictures[""]
-        slides.append(Slide("diagram", spec.title, subtitle=Path(result.file).name,
-                            picture=Picture(overview["png"], overview["svg"]),
-                            notes=(spec.description or "").strip()))
-        for state in states:
-            pic = pictures[state.suffix]
-            slides.append(Slide("diagram", state.title, subtitle=f"{spec.title} · view {state.view}",
-                                picture=Picture(pic["png"], pic["svg"]), notes=(state.notes or "").strip()))
+        name = stem(result.file)
+        graph = build_graph(spec, name, theme, services, rules)
+        options = RenderOptions(("png", "svg"), PNG_SCALE, theme)
+        outputs = planned_outputs(spec, name, options, [ALL_VIEWS])
+        drawn = draw_graph(graph, options, outputs)
+        svg = {o.suffix: drawn[o.file] for o in outputs if o.fmt == "svg"}
+        for o in (o for o in outputs if o.fmt == "png"):
+            state, picture = o.state, Picture(drawn[o.file], svg[o.suffix])
+            if state is None:
+                slides.append(Slide("diagram", spec.title, subtitle=Path(result.file).name,
+                                    picture=picture, notes=(spec.description or "").strip()))
+            else:
+                slides.append(Slide("diagram", state.title, subtitle=f"{spec.title} · view {state.view}",
+                                    picture=picture, notes=(state.notes or "").strip()))
         used_kinds += [k for k in graph.kinds if k not in used_kinds]
         used_services += [c.service for c in spec.components.values()
                           if c.service and c.service not in used_services]

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archgen.render.output import write_atomic
+from archgen.files import write_atomic
 
 MANIFEST_NAME = ".archgen-manifest.json"
 FORMAT_VERSION = 1

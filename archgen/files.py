@@ -1,4 +1,4 @@
-"""Output files: names from the spec's stem, written atomically."""
+"""Writing files atomically: every output of a command, or none of them."""
 
 from __future__ import annotations
 
@@ -8,18 +8,6 @@ import tempfile
 from pathlib import Path
 
 from archgen.errors import RenderError
-
-
-def stem(spec_path: str | os.PathLike) -> str:
-    """``clickstream.archgen.yaml`` → ``clickstream``."""
-    name = Path(spec_path).name
-    for suffix in (".yaml", ".yml"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    if name.endswith(".archgen"):
-        name = name[: -len(".archgen")]
-    return name or "spec"
 
 
 def _temp_copy(path: Path, data: bytes) -> str:
