@@ -237,7 +237,7 @@ def check(
     findings = [f for r in results for f in r.findings]
     shown = _shown(findings, quiet)
     if output_file is not None:
-        from archgen.render.output import write_atomic
+        from archgen.files import write_atomic
 
         out = format_findings(shown, fmt.value)
         try:
@@ -258,7 +258,7 @@ def check(
 
 def _refuse_shared_outputs(inputs: list[SpecInput], output: Path) -> None:
     """Two specs with the same stem would write the same files: a usage error, not a silent overwrite."""
-    from archgen.render.output import stem
+    from archgen.render.naming import stem
 
     first: dict[str, str] = {}
     for spec in inputs:
@@ -317,7 +317,7 @@ def render(
         if check_only:
             try:
                 problems = check_rendered(result.spec, result.file, output, options, views=views,
-                                          full=all_views or not view)
+                                          full=all_views or not view, source=spec.data)
             except ArchgenError as exc:
                 raise _fail(exc) from None
             for problem in problems:
