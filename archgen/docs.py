@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from archgen.catalog.constraints import load_constraints
 from archgen.catalog.integrations import load_rules
 from archgen.catalog.services import load_services
 from archgen.codes import load_codes
@@ -9,6 +10,23 @@ from archgen.codes import load_codes
 
 def _cell(text: str | None) -> str:
     return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def _scope(c) -> str:
+    """Which flows a constraint counts, in words."""
+    flows = f"flows by {', '.join('`' + m + '`' for m in c.mechanisms)}" if c.mechanisms else "record flows"
+    if c.kind == "max-in":
+        return f"at most {c.max} incoming {flows}"
+    if c.kind == "max-out":
+        spare = f", plus one into {', '.join('`' + s + '`' for s in c.spare)} as backup" if c.spare else ""
+        return f"at most {c.max} outgoing {flows}{spare}"
+    if c.kind == "exclusive-in":
+        return f"an input by {', '.join('`' + m + '`' for m in c.mechanisms)} is the only input"
+    sources = ", ".join(f"`{s}`" for s in c.when_from)
+    targets = ", ".join(f"`{t}`" for t in c.targets)
+    if c.kind == "allowed-out":
+        return f"with an input from {sources}: outgoing {flows} only into {targets}"
+    return f"with an input from {sources}: outgoing {flows} into {targets}"
 
 
 def rules_markdown() -> str:
@@ -34,6 +52,13 @@ def rules_markdown() -> str:
             "|---|---|---|---|---|"]
     for m in sorted(book.mechanisms.values(), key=lambda m: m.id):
         out.append(f"| `{m.id}` | {_cell(m.label)} | {m.kind} | {m.status} | {_cell(m.description)} |")
+    out += ["", "## Component constraints", "",
+            "Limits over a component's flows, checked per component (`archgen/data/constraints.yaml`).",
+            "A violation is reported on the offending flow; every proposed detour passes the error ones.",
+            "", "| service | constraint | code | applies to | AWS limit | doc |", "|---|---|---|---|---|---|"]
+    for c in load_constraints().constraints:
+        out.append(f"| `{c.service}` | `{c.id}` | [{c.code}](#{c.code.lower()}) | {_cell(_scope(c))} | "
+                   f"{_cell(c.rule)} | [AWS docs]({c.doc}) |")
     out += ["", "## Integrations by target service", "",
             "A flow `A -> B` is legal only when a row below lists A's service for B's service.", ""]
     for service in services:
@@ -41,8 +66,10 @@ def rules_markdown() -> str:
         out.append(f"### `{service.id}` — {service.name}")
         out.append("")
         if not service.is_current:
+            end = f"; end of support: {service.end_of_support}" if service.end_of_support else ""
+            kept = f"; keeps the integrations of `{service.inherits}`" if service.inherits else ""
             out.append(f"*{service.status.capitalize()}*{' since ' + service.since if service.since else ''}"
-                       f"; successor: `{service.successor}`. {_cell(service.status_note)}")
+                       f"{end}; successor: `{service.successor}`{kept}. {_cell(service.status_note)}")
             out.append("")
         if not feeders:
             out.append("Nothing delivers data into this service.")

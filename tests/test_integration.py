@@ -37,6 +37,10 @@ def test_every_seed_pair_has_its_verdict(row):
     elif row["expect"] == "legacy":
         assert "E301" not in codes, codes
         assert "W301" in codes or "W302" in codes, codes
+    elif row["expect"] == "retired":
+        assert "E301" not in codes, codes
+        assert codes.count("E303") == 1, codes
+        assert load_rules().rules_for(row["from"], row["to"])
     else:
         assert "E301" in codes, codes
         correction = load_rules().correction(row["from"], row["to"])
@@ -93,10 +97,11 @@ def test_via_must_match_a_rule():
 
 
 def test_legacy_service_names_successor_and_date():
-    text = spec_for("kinesis-data-streams", "kinesis-data-analytics-sql",
-                    flows=["kinesis_data_streams -> kinesis_data_analytics_sql"])
+    text = spec_for("firehose", "elasticsearch", flows=["firehose -> elasticsearch"])
     w = next(f for f in check_source(text, "x.yaml").findings if f.code == "W301")
-    assert "managed-flink" in w.hint and "2025" in w.message
+    assert w.hint == "use `opensearch` (Amazon OpenSearch Service)"
+    assert w.message.startswith("Amazon Elasticsearch Service is legacy since 2021-09-08: ")
+    assert (w.line, w.column) == (5, 18)
 
 
 def test_detour_search_is_fast_and_bounded():
@@ -106,6 +111,10 @@ def test_detour_search_is_fast_and_bounded():
         for b in services:
             for path in book.detours(a, b):
                 assert 3 <= len(path) <= 4 and path[0] == a and path[-1] == b
+                for x, y in zip(path, path[1:]):
+                    assert book._data_step(x, y, final=y == b) is not None, (a, b, path)
+                    assert book._data_step(x, y, final=y == b).moves_records, path
+                assert book.path_ok(path), path
 
 
 def test_json_output_carries_detours(cli, tmp_path):
@@ -114,4 +123,6 @@ def test_json_output_carries_detours(cli, tmp_path):
     result = cli("check", spec, "-f", "json")
     assert result.exit_code == 1
     f = next(f for f in json.loads(result.stdout)["findings"] if f["code"] == "E301")
-    assert "kinesis-data-streams -> firehose -> s3" in f["hint"]
+    assert f["detours"][0] == ["kinesis-data-streams", "firehose", "s3"]
+    assert f["detours"][1] == ["kinesis-data-streams", "opensearch-ingestion", "s3"]
+    assert f["hint"].startswith("A Kinesis data stream does not write to S3 by itself")

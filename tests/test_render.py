@@ -109,7 +109,8 @@ def _all_services_spec(tmp_path: Path) -> Path:
 
 def test_every_service_renders_with_its_icon(cli, tmp_path):
     spec = _all_services_spec(tmp_path)
-    result = cli("render", spec, "-o", tmp_path, "-T", "svg", "--ignore", "W")
+    # retired services (E303) still have icons: the legend of an old design shows them
+    result = cli("render", spec, "-o", tmp_path, "-T", "svg", "--ignore", "W", "--ignore", "E303")
     assert result.exit_code == 0, result.output
     svg = (tmp_path / "every.svg").read_text()
     for s in load_services():
@@ -124,7 +125,8 @@ def test_every_service_renders_with_its_icon(cli, tmp_path):
 def test_large_clustered_graph_keeps_every_edge(cli, tmp_path):
     """dot's cluster ranking can lose edges on big graphs; archgen lays out again instead."""
     spec = ROOT / "tests" / "fixtures" / "good" / "large-clustered.yaml"
-    result = cli("render", spec, "-o", tmp_path, "-T", "svg", "--ignore", "W")
+    # a synthetic graph: its random flows break component limits (E31x), which is not the point here
+    result = cli("render", spec, "-o", tmp_path, "-T", "svg", "--ignore", "W", "--ignore", "E31")
     assert result.exit_code == 0, result.output
     svg = (tmp_path / "large-clustered.svg").read_text()
     n_flows = sum(1 for line in spec.read_text().splitlines() if line.startswith("  - "))

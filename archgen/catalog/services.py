@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -10,6 +12,18 @@ from archgen.catalog import read_data
 from archgen.errors import CatalogError
 
 ROLES = ("sources", "streams", "stores", "analytics")
+TODAY_ENV = "ARCHGEN_TODAY"
+
+
+def today() -> datetime.date:
+    """The date lifecycle checks compare with: ``$ARCHGEN_TODAY`` (YYYY-MM-DD) when set, else today."""
+    fixed = os.environ.get(TODAY_ENV, "").strip()
+    if fixed:
+        try:
+            return datetime.date.fromisoformat(fixed)
+        except ValueError:
+            pass
+    return datetime.date.today()
 
 
 @dataclass(frozen=True)
@@ -26,10 +40,18 @@ class Service:
     successor: str | None = None
     status_note: str | None = None
     doc: str | None = None
+    end_of_support: str | None = None
+    inherits: str | None = None
 
     @property
     def is_current(self) -> bool:
         return self.status == "current"
+
+    def is_retired(self, on: datetime.date | None = None) -> bool:
+        """True once the service is past its end of support: it can no longer be deployed."""
+        if not self.end_of_support:
+            return False
+        return (on or today()) >= datetime.date.fromisoformat(self.end_of_support)
 
 
 class ServiceCatalog:
@@ -98,6 +120,8 @@ def load_services() -> ServiceCatalog:
                 successor=entry.get("successor"),
                 status_note=entry.get("status_note"),
                 doc=entry.get("doc"),
+                end_of_support=str(entry["end_of_support"]) if entry.get("end_of_support") else None,
+                inherits=entry.get("inherits"),
             )
         except (KeyError, TypeError) as exc:
             raise CatalogError(f"services.yaml: service {sid!r} is missing {exc}") from exc

@@ -34,12 +34,13 @@ Family = Callable[[Context], Iterable[Finding]]
 
 def registry() -> dict[str, Family]:
     """Every rule family, in the order they run."""
-    from archgen.checks import emr, integration, roles, status, structure, views
+    from archgen.checks import constraints, emr, integration, roles, status, structure, views
 
     return {
         "structure": structure.check,
         "roles": roles.check,
         "integration": integration.check,
+        "constraints": constraints.check,
         "status": status.check,
         "emr": emr.check,
         "views": views.check,

@@ -49,6 +49,16 @@ def _name(ctx: Context, service_id: str) -> str:
     return ctx.services[service_id].short
 
 
+def _listed(ctx: Context, target: str) -> str | None:
+    """What delivers records into ``target``, legacy ones marked, or None when nothing does."""
+    feeders = ctx.rules.record_feeders(target)
+    if not feeders:
+        return None
+    names = [s if status == "current" else f"{s} ({status})" for s, status in feeders]
+    more = len(names) - MAX_LISTED
+    return ", ".join(names[:MAX_LISTED]) + (f" and {more} more" if more > 0 else "")
+
+
 def _illegal(ctx: Context, flow, source: str, target: str) -> Finding:
     rules = ctx.rules
     correction = rules.correction(source, target)
@@ -57,22 +67,26 @@ def _illegal(ctx: Context, flow, source: str, target: str) -> Finding:
     parts: list[str] = []
     if correction is not None:
         parts.append(correction.truth.rstrip("."))
-    detours = rules.detours(source, target)
-    if correction is not None and correction.instead and correction.instead not in detours:
-        detours = (correction.instead, *detours)
+    no_records = rules.no_records(source)
+    detours: tuple[tuple[str, ...], ...] = ()
+    if no_records is not None:
+        parts.append(f"{no_records}, so there is nothing to move into {_name(ctx, target)}")
+    else:
+        detours = rules.detours(source, target)
+        if correction is not None and correction.instead:
+            detours = (correction.instead, *(d for d in detours if d != correction.instead))
+        detours = detours[:3]
     if detours:
         shown = []
-        for path in detours[:3]:
+        for path in detours:
             via = " and ".join(path[1:-1])
             shown.append(f"use {via}: {' -> '.join(path)}")
         parts.append("; or ".join(shown))
-    feeders = [s for s in rules.feeders(target) if rules._data_step(s, target)]
-    if feeders:
-        listed = ", ".join(feeders[:MAX_LISTED]) + (f" and {len(feeders) - MAX_LISTED} more"
-                                                    if len(feeders) > MAX_LISTED else "")
+    listed = _listed(ctx, target)
+    if listed:
         parts.append(f"{_name(ctx, target)} accepts data from {listed}")
-    else:
-        parts.append(f"nothing delivers data into {_name(ctx, target)}")
+    elif not rules.feeders(target):
+        parts.append(f"no AWS integration delivers data into {_name(ctx, target)}")
     doc = (correction.doc if correction else None) or ctx.services[target].doc
     return Finding("E301", message, flow.target.path, hint="; ".join(parts) if parts else None,
                    doc=doc, offset=flow.target.offset,

@@ -1,4 +1,13 @@
-"""Status: legacy and deprecated services and mechanisms, with their successors.
+"""Status: retired, legacy and deprecated services and mechanisms, with their successors.
+
+A service past its end of support can no longer be deployed: that is an error (E303).
+Dates are compared with today (``$ARCHGEN_TODAY`` fixes it); a date still to come is said
+as "support ends on", a past one as "reached end of support on".
+
+FAIL (E303)::
+
+    analytics:
+      events: iot-events        # support ended on 2026-05-20: use lambda
 
 WARN (W301)::
 
@@ -14,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archgen.catalog.services import Service, today
 from archgen.checks import Context
 from archgen.findings import Finding
 
@@ -22,8 +32,17 @@ def _when(since: str | None) -> str:
     return f" since {since}" if since else ""
 
 
+def _end(service: Service, on) -> str:
+    if not service.end_of_support:
+        return ""
+    if service.is_retired(on):
+        return f" and reached end of support on {service.end_of_support}"
+    return f"; support ends on {service.end_of_support}"
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     comps = ctx.spec.components
+    on = today()
     for comp in comps.values():
         if comp.service is None:
             continue
@@ -33,7 +52,12 @@ def check(ctx: Context) -> Iterator[Finding]:
         successor = ctx.services.services.get(service.successor or "")
         hint = f"use `{successor.id}` ({successor.name})" if successor else None
         note = f": {service.status_note.rstrip('.')}" if service.status_note else ""
-        yield Finding("W301", f"{service.name} is {service.status}{_when(service.since)}{note}",
+        if service.is_retired(on):
+            yield Finding("E303", f"{service.name} is retired: it reached end of support on "
+                                  f"{service.end_of_support} and can no longer be deployed{note}",
+                          comp.service_path, hint=hint, doc=service.doc)
+            continue
+        yield Finding("W301", f"{service.name} is {service.status}{_when(service.since)}{_end(service, on)}{note}",
                       comp.service_path, hint=hint, doc=service.doc)
     for flow in ctx.spec.flows:
         a, b = comps.get(flow.source.id), comps.get(flow.target.id)

@@ -7,5 +7,13 @@ import json
 from archgen.findings import Finding
 
 
+def finding_dict(f: Finding) -> dict:
+    """The public shape, plus ``detours`` (legal alternative paths, best first) on an E301."""
+    out = f.as_dict()
+    if "detours" in f.extra:
+        out["detours"] = [list(p) for p in f.extra["detours"]]
+    return out
+
+
 def format(findings: list[Finding]) -> str:  # noqa: A001 - the reporter interface
-    return json.dumps({"findings": [f.as_dict() for f in findings]}, indent=2, ensure_ascii=False)
+    return json.dumps({"findings": [finding_dict(f) for f in findings]}, indent=2, ensure_ascii=False)

@@ -17,6 +17,22 @@ def _uri(file: str) -> str:
     return PurePath(file).as_posix() if file else "spec.yaml"
 
 
+def _fix(f: Finding, path) -> dict:
+    """A detour as a SARIF fix: its description, and the services to insert before the target."""
+    between = list(path[1:-1])
+    region = {"startLine": max(f.line, 1), "startColumn": max(f.column, 1),
+              "endLine": max(f.line, 1), "endColumn": max(f.column, 1)}
+    return {
+        "description": {"text": f"use {' and '.join(between)}: {' -> '.join(path)} "
+                                f"(declare a component for each service in between)"},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": _uri(f.file)},
+            "replacements": [{"deletedRegion": region,
+                              "insertedContent": {"text": " -> ".join(between) + " -> "}}],
+        }],
+    }
+
+
 def format(findings: list[Finding]) -> str:  # noqa: A001 - the reporter interface
     codes = load_codes()
     used = sorted({f.code for f in findings} | set(codes))
@@ -53,6 +69,8 @@ def format(findings: list[Finding]) -> str:  # noqa: A001 - the reporter interfa
         }
         if f.doc:
             result["properties"] = {"doc": f.doc}
+        if f.extra.get("detours"):
+            result["fixes"] = [_fix(f, path) for path in f.extra["detours"]]
         results.append(result)
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

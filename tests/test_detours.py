@@ -1,0 +1,78 @@
+"""Detours: ranked by the preferences in the data, only through services that forward records."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from archgen.catalog import read_data
+from archgen.catalog.integrations import build_rules, load_rules
+from archgen.check import check_source
+from tests.conftest import load_table
+
+CASES = load_table("detours.yaml")["cases"]
+
+
+def e301(source: str, target: str):
+    text = f"archgen: 1\ntitle: t\nanalytics:\n  a: {source}\n  b: {target}\nflows:\n  - a -> b\n"
+    found = check_source(text, "d.yaml", ignore=("W204", "W3", "E303")).findings
+    return next(f for f in found if f.code == "E301")
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c['from']}->{c['to']}")
+def test_first_detour(case):
+    finding = e301(case["from"], case["to"])
+    detours = finding.extra["detours"]
+    if case["first"]:
+        assert detours[0] == case["first"]
+    else:
+        assert detours == []
+    assert (finding.line, finding.column) == (7, 10)
+
+
+def test_no_detour_passes_through_people_or_sinks():
+    book = load_rules()
+    never = {s for s, cost in book.preferences.hops.items() if cost is None}
+    assert {"users", "quicksight", "glue-data-catalog", "splunk"} <= never
+    for source, target in [("kinesis-data-streams", "users"), ("s3", "jupyter"), ("dms", "splunk"),
+                           ("kpl", "quicksight"), ("iot-core", "redshift")]:
+        for path in book.detours(source, target):
+            assert not set(path[1:-1]) & never, path
+
+
+def test_notifications_do_not_count_as_moving_records():
+    book = load_rules()
+    assert book.rules_for("s3", "lambda")[0].carries == "notification"
+    # S3 -> Lambda is an event about an object, so it is no step of a detour into Firehose
+    for path in book.detours("dms", "lambda"):
+        assert path[:2] != ("dms", "s3"), path
+
+
+def test_a_sink_as_source_says_there_is_nothing_to_move():
+    f = e301("quicksight", "s3")
+    assert f.hint.startswith("Quick Sight shows data to people in dashboards and produces no records "
+                             "to deliver onward, so there is nothing to move into Amazon S3")
+
+
+def test_detours_pass_the_constraints():
+    # MSK -> Firehose delivers only into S3, so Firehose never carries an MSK topic to OpenSearch
+    for path in load_rules().detours("msk", "opensearch"):
+        assert path[:3] != ("msk", "firehose", "opensearch"), path
+    assert load_rules().path_ok(("msk", "firehose", "s3"))
+    assert not load_rules().path_ok(("msk", "firehose", "opensearch"))
+
+
+def test_preferences_in_the_data_change_the_ranking():
+    raw = copy.deepcopy(read_data("integrations.yaml"))
+    base = build_rules(raw)
+    assert base.detours("dms", "lambda")[0] == ("dms", "kinesis-data-streams", "lambda")
+    raw["detours"]["hops"]["kinesis-data-streams"] = 9
+    cheaper_msk = build_rules(raw)
+    assert cheaper_msk.detours("dms", "lambda")[0] == ("dms", "msk", "lambda")
+    raw["detours"]["hops"]["msk"] = "never"
+    assert ("dms", "msk", "lambda") not in build_rules(raw).detours("dms", "lambda")
+    assert base.detours("kinesis-data-streams", "s3")[0] == ("kinesis-data-streams", "firehose", "s3")
+    raw["mechanisms"]["stream-source"]["weight"] = 20
+    assert build_rules(raw).detours("kinesis-data-streams", "s3")[0] == \
+        ("kinesis-data-streams", "opensearch-ingestion", "s3")
