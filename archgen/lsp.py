@@ -5,7 +5,7 @@ messages, hints, positions and configuration); each range covers the token the f
 points at. Code actions (quick fixes) rewrite the text for the findings that carry a fix:
 
 - E301: route an illegal flow through a suggested detour (adds the missing components);
-- W301: replace a legacy or deprecated service by its successor;
+- W301, E303: replace a legacy, deprecated or retired service by its successor;
 - did-you-mean hints (E101 keys, E104 values, E110 services): use the suggestion.
 
 The edits are computed here as plain data from the text and the check result, so they are
@@ -109,7 +109,7 @@ def fixes(result: CheckResult, text: str, finding: Finding) -> list[Fix]:
     span = token_span(lines, finding.line, finding.column)
     if finding.code == "E301":
         return _detour_fixes(result, lines, finding, span)
-    if finding.code == "W301" and finding.hint:
+    if finding.code in ("W301", "E303") and finding.hint:
         match = re.match(r"use `([^`]+)`", finding.hint)
         if match:
             old = lines[span.line][span.start:span.end]

@@ -162,7 +162,7 @@ def test_legacy_service_and_unknown_service(client, tmp_path):
     diags = open_doc(client, spec, text)
     assert [(d["code"], d["range"], d["severity"]) for d in diags] == [
         ("E110", rng(6, 12, 19), 1),  # `firehse`
-        ("W301", rng(8, 10, 36), 2),  # `kinesis-data-analytics-sql`
+        ("E303", rng(8, 10, 36), 1),  # `kinesis-data-analytics-sql`, retired
     ]
     typo = actions(client, spec, diags[0])
     assert [a["title"] for a in typo] == ["Change to `firehose`"]
