@@ -43,10 +43,14 @@ def test_no_detour_passes_through_people_or_sinks():
 
 def test_notifications_do_not_count_as_moving_records():
     book = load_rules()
-    assert book.rules_for("s3", "lambda")[0].carries == "notification"
-    # S3 -> Lambda is an event about an object, so it is no step of a detour into Firehose
-    for path in book.detours("dms", "lambda"):
-        assert path[:2] != ("dms", "s3"), path
+    assert book.rules_for("s3", "sqs")[0].carries == "notification"
+    assert book.rules_for("s3", "eventbridge")[0].carries == "notification"
+    # a Lambda function reads the object its event names, so S3 -> Lambda can move records
+    assert book.rules_for("s3", "lambda")[0].moves_records
+    # S3 -> SQS is an event about an object: a queue of notifications never carries the data on
+    for source, target in [("s3", "lambda"), ("s3", "dynamodb"), ("s3", "kinesis-data-streams")]:
+        for path in book.detours(source, target):
+            assert "sqs" not in path and "sns" not in path and "eventbridge" not in path, path
 
 
 def test_a_sink_as_source_says_there_is_nothing_to_move():
@@ -68,6 +72,7 @@ def test_preferences_in_the_data_change_the_ranking():
     base = build_rules(raw)
     assert base.detours("dms", "lambda")[0] == ("dms", "kinesis-data-streams", "lambda")
     raw["detours"]["hops"]["kinesis-data-streams"] = 9
+    raw["detours"]["hops"]["s3"] = 9
     cheaper_msk = build_rules(raw)
     assert cheaper_msk.detours("dms", "lambda")[0] == ("dms", "msk", "lambda")
     raw["detours"]["hops"]["msk"] = "never"

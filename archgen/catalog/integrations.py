@@ -52,6 +52,7 @@ class Rule:
     seed: bool = False
     weight: int | None = None
     inherited_from: str | None = None  # the rule of the renamed service this one copies
+    carries_override: str | None = None
 
     @property
     def kind(self) -> str:
@@ -63,11 +64,11 @@ class Rule:
 
     @property
     def carries(self) -> str:
-        return self.mechanism.carries
+        return self.carries_override or self.mechanism.carries
 
     @property
     def moves_records(self) -> bool:
-        return self.mechanism.carries == "records"
+        return self.carries == "records"
 
     @property
     def effective_status(self) -> str:
@@ -323,7 +324,7 @@ def build_rules(raw: dict, renames: dict | None = None, path_ok: PathCheck | Non
             id=entry["id"], sources=_as_tuple(entry["from"]), targets=_as_tuple(entry["to"]),
             mechanism=mechanism, doc=entry.get("doc") or mechanism.doc or "", hop=entry.get("hop"),
             note=entry.get("note"), seed=bool(entry.get("seed")), weight=entry.get("weight"),
-            **_status_fields(entry)))
+            carries_override=entry.get("carries"), **_status_fields(entry)))
     corrections = [
         Correction(id=c["id"], source=c["from"], target=c["to"], seed=c.get("seed", ""),
                    truth=c["truth"], instead=_as_tuple(c.get("instead")), doc=c.get("doc"))
