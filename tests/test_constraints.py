@@ -24,6 +24,8 @@ FAILS = [
     ("firehose-msk-to-opensearch", "E312", (10, 17),
      "deliver `delivery` into S3, and reach OpenSearch Service (`search`) from `orders` another way, "
      "for example through OpenSearch Ingestion or a Lambda event source mapping"),
+    ("transform-lambda-delivers", "W310", (12, 34),
+     "draw Amazon S3 (`lake`) as the destination of `delivery`, not of the transform function"),
     ("pipe-two-targets", "E310", (12, 13),
      "create a second pipe for Lambda (`fn`), or target an event bus whose rules send the events to "
      "several targets"),
@@ -57,6 +59,12 @@ def test_cloudwatch_logs_into_search_is_a_reminder():
     assert (f.code, f.line, f.column) == ("I310", 10, 25)
     assert f.hint == ("enable decompression and message extraction on `delivery` so that OpenSearch "
                       "Service receives one log message per record")
+
+
+def test_one_bucket_two_notification_destinations_is_a_reminder():
+    (f,) = check_file(DIR / "s3-two-notifications.info.yaml").findings
+    assert (f.code, f.line, f.column) == ("I310", 11, 13)
+    assert f.message.endswith("overlapping notification configurations are rejected (it already has `queue`)")
 
 
 def _edges(*services: str, rule_pair=("sdk", "firehose")):
