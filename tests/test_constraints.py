@@ -20,7 +20,7 @@ DIR = FIXTURES / "constraints"
 FAILS = [
     ("firehose-two-destinations", "E310", (15, 17), "use a second Firehose stream for Splunk (`splunk`)"),
     ("firehose-direct-put-with-stream", "E311", (13, 5),
-     "write into `clicks` instead, or give `app` a Firehose stream of its own (Direct PUT)"),
+     "write into `clicks` instead, or give `app` a Firehose stream of its own"),
     ("firehose-msk-to-opensearch", "E312", (10, 17),
      "deliver `delivery` into S3, and reach OpenSearch Service (`search`) from `orders` another way, "
      "for example through OpenSearch Ingestion or a Lambda event source mapping"),
@@ -108,3 +108,24 @@ def test_constraints_file_matches_its_schema_and_codes():
         assert c.code in codes and codes[c.code].family == "constraints", c.id
         for m in c.mechanisms:
             assert m in load_rules().mechanisms, (c.id, m)
+
+
+def _spec(tmp_path, body: str):
+    path = tmp_path / "c.yaml"
+    path.write_text("archgen: 1\ntitle: t\n" + body)
+    return check_file(path).findings
+
+
+def test_two_stream_sources_into_one_firehose(tmp_path):
+    found = _spec(tmp_path, "streams:\n  a: kinesis-data-streams\n  b: kinesis-data-streams\n"
+                            "  delivery: firehose\nstores:\n  lake: s3\n"
+                            "flows:\n  - a -> delivery -> lake\n  - b -> delivery\n")
+    assert [(f.code, f.line, f.column, f.hint) for f in found] == [
+        ("E311", 11, 5, "write into `a` instead, or give `b` a Firehose stream of its own")]
+
+
+def test_three_lambda_triggers_on_one_table(tmp_path):
+    found = _spec(tmp_path, "stores:\n  orders: dynamodb\nanalytics:\n  f1: lambda\n  f2: lambda\n"
+                            "  f3: lambda\nflows:\n  - orders -> f1\n  - orders -> f2\n  - orders -> f3\n")
+    assert [(f.code, f.line, f.column) for f in found] == [("W310", 12, 15)]
+    assert found[0].extra["constraint"] == "dynamodb-table-two-stream-readers"
