@@ -125,7 +125,29 @@ Theme = Annotated[Optional[ThemeName], typer.Option(  # noqa: UP045
     "--theme", metavar="THEME", help="Override the spec's theme: light or dark.")]
 Legend = Annotated[bool, typer.Option("--legend", help="Add a legend of edge kinds.")]
 
+ConfigFile = Annotated[Optional[Path], typer.Option(  # noqa: UP045
+    "--config", metavar="FILE", help="Configuration file (default: the nearest .archgen.yaml, or pyproject.toml "
+                                     "with [tool.archgen], from here upward).")]
+
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _settle(ctx: typer.Context, config_file: Path | None, **given):
+    """The configuration in force and each setting: the command line's value when it was
+    given there, else the configuration's, else the option's default."""
+    from archgen.config import discover
+
+    config = discover(None, config_file)
+    out = {}
+    for name, value in given.items():
+        source = ctx.get_parameter_source(name)
+        typed = source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+        configured = getattr(config, name)
+        out[name] = value if typed or configured is None else configured
+    theme = out.get("theme")
+    if isinstance(theme, Enum):
+        out["theme"] = theme.value
+    return config, out
 
 
 def _use_color(when: ColorWhen, stream) -> bool:
@@ -194,17 +216,18 @@ def _check_ignores(ignore: list[str] | None) -> None:
             _warn(f"--ignore {prefix}: {problem}")
 
 
-def _check_all(inputs: list[SpecInput], ignore: list[str] | None, max_bytes: int):
+def _check_all(inputs: list[SpecInput], ignore, max_bytes: int, config=None):
     from archgen.check import check_file, check_source
     from archgen.model.loader import Limits
 
     limits = Limits(max_bytes=max_bytes)
     results = []
     for spec in inputs:
+        codes = tuple(ignore or ()) + (config.ignores_for(spec.name) if config is not None else ())
         if spec.data is None:
-            results.append(check_file(spec.name, limits, tuple(ignore or ())))
+            results.append(check_file(spec.name, limits, codes))
         else:
-            results.append(check_source(spec.data, spec.name, limits, tuple(ignore or ())))
+            results.append(check_source(spec.data, spec.name, limits, codes))
     return results
 
 
@@ -214,6 +237,7 @@ def _shown(findings, quiet: bool):
 
 @app.command()
 def check(
+    ctx: typer.Context,
     specs: Specs,
     fmt: Annotated[ReportFormat, typer.Option(
         "--format", "-f", metavar="FORMAT", help="Findings report: text, json, sarif or github.")] = ReportFormat.text,
@@ -225,16 +249,18 @@ def check(
     quiet: Quiet = False,
     color: Color = ColorWhen.auto,
     stdin_filename: StdinFilename = None,
+    config_file: ConfigFile = None,
 ) -> None:
     """Check specs against the schema, the AWS integration rules and the EMR/EC2 guidance."""
     from archgen.report import format_findings
 
     try:
-        _check_ignores(ignore)
-        results = _check_all(_inputs(specs, stdin_filename, max_bytes), ignore, max_bytes)
+        config, s = _settle(ctx, config_file, strict=strict, ignore=ignore, max_bytes=max_bytes)
+        _check_ignores(s["ignore"])
+        results = _check_all(_inputs(specs, stdin_filename, s["max_bytes"]), s["ignore"], s["max_bytes"], config)
     except ArchgenError as exc:
         raise _fail(exc) from None
-    findings = [f for r in results for f in r.findings]
+    findings = list(config.findings) + [f for r in results for f in r.findings]
     shown = _shown(findings, quiet)
     if output_file is not None:
         from archgen.files import write_atomic
@@ -253,7 +279,17 @@ def check(
         n_err = sum(f.is_error for f in findings)
         n_warn = sum(f.severity == "warning" for f in findings)
         typer.echo(f"{len(results)} spec(s) checked: {n_err} error(s), {n_warn} warning(s)", err=True)
-    raise typer.Exit(EXIT_FINDINGS if any(not r.ok(strict) for r in results) else EXIT_OK)
+    failed = any(not r.ok(s["strict"]) for r in results) or (s["strict"] and bool(config.findings))
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _config_findings(config, quiet: bool, color: ColorWhen) -> None:
+    from archgen.report import format_findings
+
+    shown = _shown(list(config.findings), quiet)
+    if shown:
+        painted = _use_color(color, sys.stderr)
+        typer.echo(format_findings(shown, "text", color=painted), err=True, color=painted)
 
 
 def _refuse_shared_outputs(inputs: list[SpecInput], output: Path) -> None:
@@ -271,6 +307,7 @@ def _refuse_shared_outputs(inputs: list[SpecInput], output: Path) -> None:
 
 @app.command()
 def render(
+    ctx: typer.Context,
     specs: Specs,
     output: OutputDir = Path("output"),
     formats: Formats = "png,svg",
@@ -288,6 +325,7 @@ def render(
     quiet: Quiet = False,
     color: Color = ColorWhen.auto,
     stdin_filename: StdinFilename = None,
+    config_file: ConfigFile = None,
 ) -> None:
     """Check specs and render the valid ones into DIR/<stem>[--<view>[-<step>]].<format>."""
     from archgen.report import format_findings
@@ -296,13 +334,17 @@ def render(
         from archgen.render.options import RenderOptions, parse_formats
         from archgen.render.pipeline import check_rendered, render_spec
 
-        options = RenderOptions(parse_formats(formats), scale, theme.value if theme else None, legend)
-        _check_ignores(ignore)
-        inputs = _inputs(specs, stdin_filename or ("stdin.yaml" if STDIN in specs else None), max_bytes)
+        config, s = _settle(ctx, config_file, output=output, formats=formats, scale=scale, theme=theme,
+                            strict=strict, ignore=ignore, max_bytes=max_bytes)
+        output, strict = s["output"], s["strict"]
+        options = RenderOptions(parse_formats(s["formats"]), s["scale"], s["theme"], legend)
+        _check_ignores(s["ignore"])
+        inputs = _inputs(specs, stdin_filename or ("stdin.yaml" if STDIN in specs else None), s["max_bytes"])
         _refuse_shared_outputs(inputs, output)
-        results = _check_all(inputs, ignore, max_bytes)
+        results = _check_all(inputs, s["ignore"], s["max_bytes"], config)
     except ArchgenError as exc:
         raise _fail(exc) from None
+    _config_findings(config, quiet, color)
     painted = _use_color(color, sys.stderr)
     code = EXIT_OK
     for spec, result in zip(inputs, results):
@@ -394,6 +436,7 @@ def rules(
 
 @app.command()
 def slides(
+    ctx: typer.Context,
     specs: Specs,
     output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE",
                                          help="The deck: a .pptx or .html file.")],
@@ -405,6 +448,7 @@ def slides(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     quiet: Quiet = False,
     color: Color = ColorWhen.auto,
+    config_file: ConfigFile = None,
 ) -> None:
     """Build a 16:9 design-review deck (PPTX or one self-contained HTML file) from specs."""
     from archgen.files import write_atomic
@@ -413,8 +457,10 @@ def slides(
     try:
         if suffix not in (".pptx", ".html", ".htm"):
             raise UsageError(f"{output}: the deck must end in .pptx or .html")
-        _check_ignores(ignore)
-        results = _check_all(_inputs(specs, None, max_bytes), ignore, max_bytes)
+        config, s = _settle(ctx, config_file, ignore=ignore, max_bytes=max_bytes)
+        _check_ignores(s["ignore"])
+        results = _check_all(_inputs(specs, None, s["max_bytes"]), s["ignore"], s["max_bytes"], config)
+        _config_findings(config, quiet, color)
     except ArchgenError as exc:
         raise _fail(exc) from None
     from archgen.report import format_findings
@@ -476,6 +522,7 @@ class _ProgressBar:
 
 @app.command()
 def build(
+    ctx: typer.Context,
     paths: Annotated[Optional[list[Path]], typer.Argument(  # noqa: UP045
         metavar="[PATH]...", help="Spec files, or folders searched for *.archgen.yaml and *.archgen.yml "
                                   "(default: .).", show_default=False)] = None,
@@ -494,6 +541,7 @@ def build(
     max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     quiet: Quiet = False,
     color: Color = ColorWhen.auto,
+    config_file: ConfigFile = None,
 ) -> None:
     """Check every spec under PATHS and draw the valid ones into DIR: only what changed, in parallel."""
     from archgen.report import format_findings
@@ -504,11 +552,15 @@ def build(
         from archgen.model.loader import Limits
         from archgen.render.options import RenderOptions, parse_formats
 
-        _check_ignores(ignore)
+        config, s = _settle(ctx, config_file, output=output, formats=formats, scale=scale, theme=theme,
+                            strict=strict, ignore=ignore, max_bytes=max_bytes)
+        output, strict = s["output"], s["strict"]
+        _check_ignores(s["ignore"])
         options = BuildOptions(
-            RenderOptions(parse_formats(formats), scale, theme.value if theme else None, legend),
-            jobs=jobs, prune=not no_prune, strict=strict, ignore=tuple(ignore or ()),
-            limits=Limits(max_bytes=max_bytes))
+            RenderOptions(parse_formats(s["formats"]), s["scale"], s["theme"], legend),
+            jobs=jobs, prune=not no_prune, strict=strict, ignore=tuple(s["ignore"] or ()),
+            limits=Limits(max_bytes=s["max_bytes"]), ignore_for=config.ignores_for)
+        _config_findings(config, quiet, color)
         with _ProgressBar(enabled=not check_only and not quiet) as progress:
             report = run_build(paths or [Path(".")], output, options, progress, check_only)
     except ArchgenError as exc:

@@ -63,12 +63,15 @@ def check_text(text: str, path: str) -> CheckResult:
 
 
 def _settings(path: str) -> dict[str, Any]:
+    from archgen.config import discover
+    from archgen.errors import ArchgenError
+
     try:
-        from archgen.config import discover
-    except ImportError:  # pragma: no cover - configuration support not present
+        config = discover(Path(path).parent)
+    except ArchgenError:  # a broken configuration: the editor still gets the spec's findings
         return {"max_bytes": 2 * 1024 * 1024, "ignore": ()}
-    config = discover(Path(path).parent)
-    return {"max_bytes": config.max_bytes or 2 * 1024 * 1024, "ignore": config.ignores_for(path)}
+    return {"max_bytes": config.max_bytes or 2 * 1024 * 1024,
+            "ignore": (config.ignore or ()) + config.ignores_for(path)}
 
 
 def token_span(lines: list[str], line: int, column: int) -> Span:

@@ -36,6 +36,7 @@ class BuildOptions:
     prune: bool = True
     strict: bool = False
     ignore: tuple[str, ...] = ()
+    ignore_for: Callable[[Path], tuple[str, ...]] | None = None  # per-file ignores from the configuration
     limits: Limits = field(default_factory=Limits)
 
 
@@ -185,7 +186,8 @@ def _check_specs(paths: list[Path], options: BuildOptions) -> list[SpecOutcome]:
     out = []
     for path in paths:
         source = read_spec(path, options.limits)
-        result = check_source(source, str(path), options.limits, options.ignore)
+        ignore = options.ignore + (options.ignore_for(path) if options.ignore_for else ())
+        result = check_source(source, str(path), options.limits, ignore)
         outcome = SpecOutcome(path, result, source)
         if result.spec is None or not result.ok(options.strict):
             outcome.status = "failed"
