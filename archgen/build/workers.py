@@ -1,0 +1,114 @@
+"""Drawing a build's stale specs: in this process for one job, or across a process pool."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from archgen.errors import ArchgenError, RenderError
+from archgen.model.loader import Limits
+from archgen.render.options import RenderOptions
+
+Progress = Callable[[int, int, str], None]
+"""Called as ``progress(done, total, spec)``: once with ``done == 0``, then after each spec drawn."""
+
+
+@dataclass(frozen=True)
+class Task:
+    """One spec to draw in a worker process (everything it needs, picklable).
+
+    ``keys`` names the outputs to draw (the stale ones) with the key each must carry.
+    """
+
+    spec: str
+    source: bytes
+    name: str
+    options: RenderOptions
+    keys: dict[str, str]
+    out_dir: str
+    limits: Limits
+
+
+@dataclass(frozen=True)
+class Done:
+    spec: str
+    written: tuple[str, ...] = ()
+    error: tuple[str, str | None, int] | None = None  # message, hint, exit code
+
+
+def run(tasks: list[Task], jobs: int | None, progress: Progress | None) -> Iterator[Done]:
+    """Draw every task, yielding each result as it completes; in-process for one job."""
+    tasks = sorted(tasks, key=lambda t: (-len(t.source), t.spec))  # biggest first: balanced workers
+    total = len(tasks)
+    if progress:
+        progress(0, total, "")
+    workers = min(jobs or default_jobs(), total)
+    if workers <= 1:
+        for i, task in enumerate(tasks, start=1):
+            done = draw_task(task)
+            if progress:
+                progress(i, total, task.spec)
+            yield done
+        return
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+    except (OSError, ValueError) as exc:  # no process pool on this system
+        raise RenderError(f"cannot start {workers} drawing processes: {exc}", hint="use --jobs 1") from exc
+    with pool:
+        futures = {pool.submit(draw_task, task): task for task in tasks}
+        for i, future in enumerate(as_completed(futures), start=1):
+            spec = futures[future].spec
+            try:
+                done = future.result()
+            except Exception as exc:  # a worker died (BrokenProcessPool) or could not be reached
+                done = Done(spec, error=(f"{spec}: the drawing process failed: {exc!r}", None, 3))
+            if progress:
+                progress(i, total, done.spec)
+            yield done
+
+
+def default_jobs() -> int:
+    """The CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+_PRELOAD = ["archgen.check", "archgen.render.graph", "archgen.render.graphviz", "archgen.render.pipeline",
+            "archgen.checks", "archgen.model.parse", "archgen.model.schema"]
+
+
+def _context():
+    """Workers fork from a clean server process where one exists (no threads of ours to copy)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        return ctx
+    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+
+
+def draw_task(task: Task) -> Done:
+    """Worker: check the spec again (cheap), draw the stale outputs, stamp, write atomically."""
+    from archgen.check import check_source
+    from archgen.files import write_all
+    from archgen.render.pipeline import draw_stamped
+    from archgen.render.plan import ALL_VIEWS, planned_outputs
+
+    try:
+        result = check_source(task.source, task.spec, task.limits)
+        if result.spec is None:
+            raise RenderError(f"{task.spec}: the spec changed while it was being built")
+        planned = planned_outputs(result.spec, task.name, task.options, [ALL_VIEWS])
+        stale = [o for o in planned if o.file in task.keys]
+        files = draw_stamped(result.spec, task.source, task.name, task.options, stale, keys=task.keys)
+        write_all({Path(task.out_dir) / name: data for name, data in files.items()})
+        return Done(task.spec, tuple(files))
+    except ArchgenError as exc:
+        return Done(task.spec, error=(exc.message, exc.hint, exc.exit_code))
+    except Exception as exc:  # a bug or a Graphviz crash must not stop the other specs
+        return Done(task.spec, error=(f"{task.spec}: drawing failed: {exc!r}", None, 3))
