@@ -12,8 +12,14 @@ from archgen.findings import Finding, has_errors, sort_key
 from archgen.model.loader import Document, Limits, decode, load_text
 from archgen.model.model import ROLE_SECTIONS, Spec
 
+# Bounds on what a spec may ask for, checked on the plain data before anything else runs:
+# each check is linear in these, and views multiply the pictures drawn.
 MAX_COMPONENTS = 5000
-MAX_FLOWS = 20000
+MAX_GROUPS = 5000
+MAX_FLOWS = 20000  # edges: a chain `a -> b -> c` counts two
+MAX_VIEWS = 100
+MAX_STEPS = 50  # per view
+MAX_PICTURES = 200  # view pictures in all: a view with steps draws one per step
 
 
 @dataclass
@@ -74,14 +80,14 @@ def check_source(raw: bytes | str, file: str, limits: Limits | None = None,
     findings += _version(doc)
     if has_errors(findings):
         return _finish(result, ignore)
+    findings += size_limits(doc.data)
+    if has_errors(findings):
+        return _finish(result, ignore)
     from archgen.model.schema import validate
 
     schema_findings = validate(doc.data)
     findings += schema_findings
     if any(f.is_error and f.code != "E110" for f in schema_findings):
-        return _finish(result, ignore)
-    findings += _size_limits(doc)
-    if has_errors(findings) and any(f.code == "E005" for f in findings):
         return _finish(result, ignore)
     from archgen.checks import Context, run_all
     from archgen.model.parse import build_model
@@ -104,21 +110,48 @@ def _version(doc: Document) -> list[Finding]:
     return []
 
 
-def _size_limits(doc: Document) -> list[Finding]:
-    data = doc.data
-    n_comp = sum(len(data.get(r) or {}) for r in ROLE_SECTIONS)
-    n_flow = len(data.get("flows") or [])
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _items(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def edge_count(flows) -> int:
+    """Edges the flows draw: ``a -> b -> c`` is two (counting ``->``, so linear time)."""
+    return sum(item.count("->") if isinstance(item, str) else 1 for item in _items(flows))
+
+
+def size_limits(data: dict) -> list[Finding]:
+    """E005 for a spec larger than archgen draws; runs before the schema on the plain data."""
     out = []
-    if n_comp > MAX_COMPONENTS:
-        out.append(Finding("E005", f"the spec has {n_comp:,} components; the limit is {MAX_COMPONENTS:,}",
-                           (), hint="split the architecture into several specs"))
-    if n_flow > MAX_FLOWS:
-        out.append(Finding("E005", f"the spec has {n_flow:,} flows; the limit is {MAX_FLOWS:,}",
-                           ("flows",), hint="split the architecture into several specs"))
+
+    def over(count: int, limit: int, what: str, path: tuple, hint: str = "split the architecture "
+             "into several specs") -> None:
+        if count > limit:
+            out.append(Finding("E005", f"the spec has {count:,} {what}; the limit is {limit:,}", path,
+                               hint=hint))
+
+    over(sum(len(_mapping(data.get(r))) for r in ROLE_SECTIONS), MAX_COMPONENTS, "components", ())
+    over(len(_mapping(data.get("groups"))), MAX_GROUPS, "groups", ("groups",))
+    over(edge_count(data.get("flows")), MAX_FLOWS, "flows (edges)", ("flows",))
+    views = _items(data.get("views"))
+    over(len(views), MAX_VIEWS, "views", ("views",), "keep the views a review needs, or split the spec")
+    pictures = 0
+    for i, view in enumerate(views):
+        steps = len(_items(_mapping(view).get("steps")))
+        over(steps, MAX_STEPS, f"steps in view {i + 1}", ("views", i, "steps"),
+             "split the steps over several views")
+        pictures += max(steps, 1)
+    if not any(f.path[:1] == ("views",) for f in out):
+        over(pictures, MAX_PICTURES, "view pictures (one per view, or one per step)", ("views",),
+             "keep the views a review needs, or split the spec")
     return out
 
 
-def _suppressed(finding: Finding, spec: Spec | None, ignore: tuple[str, ...]) -> bool:
+def _suppressed(finding: Finding, spec: Spec | None, ignore: tuple[str, ...],
+                flow_ignores: dict[int, tuple[str, ...]]) -> bool:
     if finding.code.startswith(UNSUPPRESSIBLE):
         return False
     if any(finding.code.startswith(p) for p in ignore):
@@ -130,14 +163,16 @@ def _suppressed(finding: Finding, spec: Spec | None, ignore: tuple[str, ...]) ->
     if head in ROLE_SECTIONS and key in spec.components:
         local = spec.components[key].ignore
     elif head == "flows":
-        local = next((f.ignore for f in spec.flows if f.index == key), ())
+        local = flow_ignores.get(key, ())
     return any(finding.code.startswith(p) for p in local)
 
 
 def _finish(result: CheckResult, ignore: tuple[str, ...]) -> CheckResult:
     positioned = []
+    # indexed once: a spec can have many findings and many flows
+    flow_ignores = {f.index: f.ignore for f in result.spec.flows if f.ignore} if result.spec else {}
     for f in result.findings:
-        if _suppressed(f, result.spec, ignore):
+        if _suppressed(f, result.spec, ignore, flow_ignores):
             continue
         if result.document is not None and f.line == 0:
             line, column = result.document.positions.locate(f.path, f.on_key, f.offset)

@@ -8,7 +8,7 @@ from functools import lru_cache
 from archgen.catalog import read_data
 
 # Errors about ids that do not exist cannot be silenced: the spec would be meaningless.
-UNSUPPRESSIBLE = ("E0", "E1", "E201", "E202", "E203", "E205", "E207", "E208", "E999")
+UNSUPPRESSIBLE = ("E0", "E1", "E201", "E202", "E203", "E205", "E207", "E208", "E209", "E999")
 
 
 @dataclass(frozen=True)

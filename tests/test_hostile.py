@@ -20,6 +20,28 @@ HOSTILE = FIXTURES / "hostile"
 def test_fixture_table_is_complete():
     assert {p.name for p in HOSTILE.iterdir()} == set(EXPECTED)
     assert len(EXPECTED) >= 25
+    assert all("line" in w and "column" in w for w in EXPECTED.values() if "code" in w)
+
+
+def test_flow_strings_agree_with_the_schema_pattern():
+    """The committed schema's flow pattern (for editors) and the linear check accept the same."""
+    import re
+
+    from archgen.model.schema import FLOW_PATTERN, flow_problem
+
+    cases = ["a -> b", "a->b", "a-b->c", "a- ->b", "a-->b", "a -> -> b", "a >b -> c", "a", "  a -> b  ",
+             "a - > b", "a -> b c", "a->b->", "->a", "a.b -> c_d -> e-f", "a->>b", "x->" * 40 + "y>"]
+    for case in cases:
+        assert (re.fullmatch(FLOW_PATTERN[1:-1], case) is not None) == (not flow_problem(case)), case
+
+
+def test_view_suffixes_match_the_rendered_files():
+    from archgen.check import check_file
+    from archgen.render.views import all_states
+
+    spec = check_file(FIXTURES / "codes" / "E209.pass.yaml").spec
+    assert [s.suffix for s in all_states(spec)] == [x for v in spec.views for x in v.suffixes()]
+    assert [x for v in spec.views for x in v.suffixes()] == ["--w-1", "--w-2", "--w-3"]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -31,8 +53,13 @@ def test_hostile_check(cli, name):
     if "code" in want:
         import json
 
-        codes = [f["code"] for f in json.loads(result.stdout)["findings"]]
-        assert want["code"] in codes, codes
+        findings = json.loads(result.stdout)["findings"]
+        hits = [f for f in findings if f["code"] == want["code"]]
+        assert hits, [f["code"] for f in findings]
+        first = hits[0]
+        assert (first["line"], first["column"]) == (want["line"], want["column"]), first
+        if "contains" in want:
+            assert want["contains"] in first["message"] + " " + (first["hint"] or ""), first
 
 
 @pytest.mark.parametrize("name", sorted(n for n, w in EXPECTED.items() if "literal" in w))

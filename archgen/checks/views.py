@@ -10,29 +10,43 @@ FAIL (E208)::
     views:
       - {name: ingest, show: [clicks]}
       - {name: ingest, focus: [lake]}
+
+FAIL (E209)::
+
+    views:
+      - {name: w, steps: [[clicks], [lake]]}   # its pictures are --w-1 and --w-2
+      - {name: w-1, show: [clicks]}            # --w-1 again
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from archgen.checks import Context
 from archgen.findings import Finding
+from archgen.suggest import Suggester
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     spec = ctx.spec
-    known = list(spec.components) + list(spec.groups)
-    seen: dict[str, int] = {}
+    suggest = Suggester([*spec.components, *spec.groups])
+    seen: set[str] = set()
+    pictures: dict[str, str] = {}  # file-name suffix -> the view that writes it
     for view in spec.views:
         if view.name in seen:
             yield Finding("E208", f"view name `{view.name}` is used twice", view.path + ("name",),
                           hint="output files are named after views; give each view its own name")
-        seen.setdefault(view.name, 0)
+        else:
+            for suffix in view.suffixes():
+                other = pictures.setdefault(suffix, view.name)
+                if other != view.name:
+                    yield Finding("E209", f"view `{view.name}` and view `{other}` both write `<stem>{suffix}`",
+                                  view.path + ("name",),
+                                  hint=f"a view's step N is written as `--name-N`; rename `{view.name}` "
+                                       f"or `{other}`")
+                    break
+        seen.add(view.name)
         for ref in view.refs():
             if ref.id not in spec.components and ref.id not in spec.groups:
-                close = difflib.get_close_matches(ref.id, known, n=2, cutoff=0.6)
-                hint = (f"did you mean {' or '.join('`' + c + '`' for c in close)}?" if close
-                        else "views name component or group ids")
+                hint = suggest.hint(ref.id) or "views name component or group ids"
                 yield Finding("E207", f"view `{view.name}` names unknown id `{ref.id}`", ref.path, hint=hint)

@@ -22,6 +22,12 @@ _ANNOTATIONS = frozenset({"$id", "$schema", "title", "description", "definitions
                           "default", "examples", "$comment"})
 
 
+def _matches(pattern: str, text: str) -> bool:
+    """As JSON Schema means ``pattern``: a final ``$`` ends the text (see ``schema.matches``)."""
+    match = re.search(pattern, text)
+    return match is not None and (not pattern.endswith("$") or match.end() == len(text))
+
+
 class Unsupported(Exception):
     """The schema uses a keyword these checks do not implement."""
 
@@ -107,8 +113,7 @@ def compile_schema(schema: dict) -> Check:
         if "minLength" in node:
             checks.append(lambda v, n=node["minLength"]: not isinstance(v, str) or len(v) >= n)
         if "pattern" in node:
-            search = re.compile(node["pattern"]).search
-            checks.append(lambda v: not isinstance(v, str) or search(v) is not None)
+            checks.append(lambda v, p=node["pattern"]: not isinstance(v, str) or _matches(p, v))
         if "minimum" in node:
             checks.append(lambda v, n=node["minimum"]: not _is_type(v, "number") or v >= n)
         if "maximum" in node:

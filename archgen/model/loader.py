@@ -7,6 +7,9 @@ the last one silently), and bound the work an alias bomb can cause.
 
 from __future__ import annotations
 
+import bisect
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,10 +78,54 @@ class Document:
     positions: Positions
 
 
+class LineIndex:
+    """Line and column of a character offset, counting only CR LF, LF and lone CR as breaks.
+
+    PyYAML also breaks lines at U+0085, U+2028 and U+2029, which editors do not; its marks'
+    lines would then drift. Marks carry a character index, so positions come from here.
+    """
+
+    _BREAK = re.compile(r"\r\n|\r|\n")
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in self._BREAK.finditer(text)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based line and column of the character at ``index``."""
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+
+def _bad_characters() -> re.Pattern[str]:
+    """Control characters (but tab and line feed), surrogates and Unicode non-characters."""
+    ranges = ["\x00-\x08", "\x0b-\x1f", "\x7f-\x9f", "\ud800-\udfff", "\ufdd0-\ufdef"]
+    ranges += [f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)]
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+BAD_CHARACTER = _bad_characters()
+
+
+def describe_character(char: str) -> str:
+    """``U+0000 (NULL)``: a character named for a message, printable whatever it is."""
+    name = unicodedata.name(char, "")
+    if not name and unicodedata.category(char) == "Cc":
+        name = {0: "NULL", 0x1B: "ESCAPE", 0x7F: "DELETE"}.get(ord(char), "control character")
+    return f"U+{ord(char):04X} ({name or 'non-character'})"
+
+
 class _Budget:
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, lines: LineIndex) -> None:
         self.limits = limits
+        self.lines = lines
         self.nodes = 0
+        self.marks: dict[int, Mark] = {}  # by node: aliases repeat the same nodes
+
+    def mark(self, node: yaml.Node) -> Mark:
+        mark = self.marks.get(id(node))
+        if mark is None:
+            mark = self.marks[id(node)] = _mark(node, self.lines)
+        return mark
 
 
 class _Abort(Exception):
@@ -93,10 +140,10 @@ _STR = _Y + "str"
 _PLAIN_TAGS = frozenset(_Y + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp"))
 
 
-def _mark(node: yaml.Node) -> Mark:
-    start, end = node.start_mark, node.end_mark
-    style = getattr(node, "style", None)
-    return Mark(start.line + 1, start.column + 1, style, start.line == end.line)
+def _mark(node: yaml.Node, lines: LineIndex) -> Mark:
+    line, column = lines.position(node.start_mark.index)
+    end_line = lines.position(node.end_mark.index)[0]
+    return Mark(line, column, getattr(node, "style", None), line == end_line)
 
 
 def _finding_at(code: str, message: str, line: int, column: int, hint: str | None) -> Finding:
@@ -124,8 +171,7 @@ def decode(raw: bytes, limits: Limits) -> tuple[str | None, list[Finding]]:
         )
     nul = raw.find(b"\x00")
     if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
-        column = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        line, column = _byte_position(raw, nul)
         return None, findings + [
             _finding_at("E006", "the file contains a NUL byte; it looks binary, not YAML",
                         line, column, "a spec is a UTF-8 text file")
@@ -133,13 +179,20 @@ def decode(raw: bytes, limits: Limits) -> tuple[str | None, list[Finding]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        line, column = _byte_position(raw, exc.start)
         return None, findings + [
             _finding_at("E006", f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
                         line, column, "save the spec as UTF-8")
         ]
     return text, findings
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters) of a byte offset; CR LF, LF and lone CR end lines."""
+    head = raw[:offset]
+    line = len(re.findall(rb"\r\n|\r|\n", head)) + 1
+    start = max(head.rfind(b"\n"), head.rfind(b"\r")) + 1
+    return line, len(head[start:].decode("utf-8", "replace")) + 1
 
 
 def load_text(text: str, file: str, limits: Limits | None = None) -> tuple[Document | None, list[Finding]]:
@@ -148,11 +201,9 @@ def load_text(text: str, file: str, limits: Limits | None = None) -> tuple[Docum
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_finding(exc, text)]
+        return None, [_syntax_finding(exc, text, LineIndex(text))]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        pos = getattr(exc, "position", 0) or 0
-        line = text.count("\n", 0, pos) + 1
-        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        line, column = LineIndex(text).position(getattr(exc, "position", 0) or 0)
         return None, [_finding_at("E001", f"YAML cannot be read: {exc}", line, column,
                                   "remove control characters from the file")]
     except RecursionError:
@@ -163,7 +214,7 @@ def load_text(text: str, file: str, limits: Limits | None = None) -> tuple[Docum
                                   "start with `archgen: 1` and a `title:`; `archgen init` writes a starter spec")]
     positions = Positions()
     findings: list[Finding] = []
-    budget = _Budget(limits)
+    budget = _Budget(limits, LineIndex(text))
     constructor = yaml.constructor.SafeConstructor()
     try:
         data = _build(node, (), positions, findings, budget, constructor, 0)
@@ -178,12 +229,12 @@ def load_text(text: str, file: str, limits: Limits | None = None) -> tuple[Docum
     return Document(file, data, positions), findings
 
 
-def _syntax_finding(exc: yaml.MarkedYAMLError, text: str) -> Finding:
+def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, index: LineIndex) -> Finding:
     mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    line, column = index.position(mark.index) if mark else (1, 1)
     problem = exc.problem or "invalid YAML"
-    lines = text.splitlines()
-    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    starts = index.starts + [len(text)]
+    source_line = text[starts[line - 1] : starts[line]] if line < len(starts) else ""
     if "\t" in source_line[: column] or "'\\t'" in problem:
         tab = source_line.find("\t")
         column = tab + 1 if tab >= 0 else column
@@ -193,27 +244,42 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str) -> Finding:
     hint = "check the indentation and quoting around this position"
     ctx = exc.context_mark
     if ctx is not None and exc.problem_mark is not None and ctx.line != exc.problem_mark.line:
-        hint = f"the construct that is not closed starts at line {ctx.line + 1}, column {ctx.column + 1}"
+        ctx_line, ctx_column = index.position(ctx.index)
+        hint = f"the construct that is not closed starts at line {ctx_line}, column {ctx_column}"
     if "expected a single document" in str(exc):
         problem, context = "the file holds more than one YAML document", ""
         hint = "keep one spec per file; remove the `---` separator"
     return _finding_at("E001", f"YAML syntax error: {problem}{context}", line, column, hint)
 
 
+def _check_characters(text: str, path: Path, on_key: bool, findings: list[Finding],
+                      mark: Mark | None = None) -> None:
+    """E007 for a control character or non-character in a decoded string (escapes included)."""
+    bad = BAD_CHARACTER.search(text)
+    if bad is None:
+        return
+    where = "a key" if on_key else "a text value"
+    findings.append(Finding(
+        "E007", f"{where} holds the unprintable character {describe_character(bad.group())}", path,
+        hint="remove it (YAML escapes such as `\\0`, `\\e` or `\\x01` write such characters); "
+             "text in a spec is printable Unicode",
+        on_key=on_key, line=mark.line if mark else 0, column=mark.column if mark else 0))
+
+
 def _build(node, path, positions, findings, budget, constructor, depth):
     budget.nodes += 1
     if budget.nodes > budget.limits.max_nodes:
-        m = _mark(node)
+        m = budget.mark(node)
         raise _Abort(_finding_at(
             "E005", f"the spec expands to more than {budget.limits.max_nodes:,} YAML nodes",
             m.line, m.column, "anchors and aliases multiply content; write the spec out plainly"))
     if depth > budget.limits.max_depth:
-        m = _mark(node)
+        m = budget.mark(node)
         raise _Abort(_finding_at("E005", f"the spec nests deeper than {budget.limits.max_depth} levels",
                                  m.line, m.column, "flatten the structure"))
-    positions.values.setdefault(path, _mark(node))
+    positions.values.setdefault(path, budget.mark(node))
     if node.tag not in _PLAIN_TAGS:
-        m = _mark(node)
+        m = budget.mark(node)
         raise _Abort(_finding_at("E001", f"YAML tag `{node.tag}` is not allowed in a spec", m.line,
                                  m.column, "remove the tag; a spec holds only plain text, numbers, "
                                            "lists and mappings"))
@@ -223,11 +289,12 @@ def _build(node, path, positions, findings, budget, constructor, depth):
         if node.tag == _STR:  # what SafeConstructor returns for text, without its machinery
             return node.value
         try:
-            return constructor.construct_object(node, deep=True)
-        except yaml.YAMLError:
-            return node.value
-        except (ValueError, OverflowError):
-            return node.value
+            value = constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            value = node.value
+        if isinstance(value, str):
+            _check_characters(value, path, False, findings)
+        return value
     if isinstance(node, yaml.SequenceNode):
         return [
             _build(child, path + (i,), positions, findings, budget, constructor, depth + 1)
@@ -236,12 +303,13 @@ def _build(node, path, positions, findings, budget, constructor, depth):
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            km = _mark(key_node)
+            km = budget.mark(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
                 findings.append(_finding_at("E102", "a mapping key must be a plain string", km.line,
                                             km.column, "use a simple word as the key"))
                 continue
             key = key_node.value  # raw text: `on:`/`yes:` stay strings, not booleans
+            _check_characters(key, path + (key,), True, findings, km)
             if key == "<<":
                 findings.append(_finding_at("E101", "YAML merge keys (`<<`) are not supported",
                                             km.line, km.column, "write the keys out"))

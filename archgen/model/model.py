@@ -92,6 +92,12 @@ class View:
     def refs(self) -> list[Ref]:
         return [*self.show, *self.focus, *(r for step in self.steps for r in step)]
 
+    def suffixes(self) -> list[str]:
+        """The file-name suffixes of this view's pictures: ``--name``, or ``--name-N`` per step."""
+        if self.steps:
+            return [f"--{self.name}-{n}" for n in range(1, len(self.steps) + 1)]
+        return [f"--{self.name}"]
+
 
 @dataclass(frozen=True)
 class Spec:

@@ -19,7 +19,9 @@ from archgen.findings import Finding, json_path
 SCHEMA_ID = "https://archgen.dev/schemas/archgen.schema.json"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 CODE_PATTERN = r"^[EWI][0-9]{0,3}$"
-FLOW_PATTERN = r"^\s*[^\s]+(\s*->\s*[^\s]+)+\s*$"
+# For editors only: an id never contains `->`, so each part of the chain can end in only one
+# place and the pattern cannot backtrack. archgen itself checks flows with `flow_problem`.
+FLOW_PATTERN = r"^\s*(?:[^\s>-]|-(?!>))+(?:\s*->\s*(?:[^\s>-]|-(?!>))+)+\s*$"
 
 ROLE_HELP = {
     "sources": "Where data is born: applications, devices, agents, databases being migrated.",
@@ -220,17 +222,45 @@ def schema_text() -> str:
     return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
+def flow_problem(text: str) -> bool:
+    """True when a flow string is not ``a -> b`` or a chain; linear time, no regex."""
+    parts = text.split("->")
+    return len(parts) < 2 or any(not p.strip() or p.strip() != "".join(p.split()) or ">" in p
+                                 for p in parts)
+
+
+def matches(pattern: str, text: str) -> bool:
+    """``pattern`` as JSON Schema means it: ``$`` ends the text (Python's ``$`` would also
+    match before a final newline, letting an id such as ``"web\\n"`` through)."""
+    import re
+
+    match = re.search(pattern, text)
+    return match is not None and (not pattern.endswith("$") or match.end() == len(text))
+
+
+def _whole_pattern(validator, pattern, instance, schema):
+    from jsonschema import ValidationError
+
+    if isinstance(instance, str) and not matches(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    """The schema, built once per process for validation (not to be modified)."""
-    return build_schema()
+    """The schema, built once per process for validation (not to be modified).
+
+    Flow strings are checked by ``flow_problem`` in linear time rather than by the pattern."""
+    schema = build_schema()
+    del schema["definitions"]["flow"]["then"]["pattern"]
+    return schema
 
 
 @lru_cache(maxsize=1)
 def _validator():
     import jsonschema
 
-    return jsonschema.Draft7Validator(_schema())
+    cls = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _whole_pattern})
+    return cls(_schema())
 
 
 @lru_cache(maxsize=1)
@@ -262,9 +292,14 @@ def _type_name(value: Any) -> str:
 
 def validate(data: dict) -> list[Finding]:
     """Schema findings for a loaded document, one per problem, worded for people."""
-    if _surely_valid(data):  # the common case, without importing jsonschema
-        return []
     findings: list[Finding] = []
+    flows = data.get("flows")
+    for i, item in enumerate(flows if isinstance(flows, list) else []):
+        if isinstance(item, str) and flow_problem(item):
+            findings.append(Finding("E106", f"malformed flow `{item}`", ("flows", i),
+                                    hint="write flows as `a -> b` or `a -> b -> c`"))
+    if _surely_valid(data):  # the common case, without importing jsonschema
+        return findings
     seen: set[tuple] = set()
     for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         for finding in _to_findings(error):
@@ -307,10 +342,13 @@ def _to_findings(error) -> list[Finding]:
             out.append(Finding("E101", f"unknown key `{key}` in {where}", path + (key,), hint=hint,
                                on_key=True))
         return out
+    if error.validator == "pattern" and error.validator_value == ID_PATTERN:
+        on_key = "propertyNames" in error.relative_schema_path
+        return [Finding("E104", f"{error.instance!r} is not a valid id",
+                        path + (error.instance,) if on_key else path, hint=_ID_HINT, on_key=on_key)]
     if error.validator == "propertyNames":
         return [Finding("E104", f"`{error.instance}` is not a valid id", path + (error.instance,),
-                        hint="ids start with a letter or digit and use letters, digits, `-`, `_`, `.` "
-                             "(at most 64)", on_key=True)]
+                        hint=_ID_HINT, on_key=True)]
     if error.validator == "enum" and "enumDescriptions" in error.schema:
         return [unknown_service(error.instance, path)]
     if error.validator == "type":
@@ -335,6 +373,8 @@ def _to_findings(error) -> list[Finding]:
         return [Finding("E104", f"{where} cannot be `{error.instance}`", path, hint=hint)]
     return [Finding("E104", f"{where}: {error.message}", path, hint="see `archgen schema` for what is allowed")]
 
+
+_ID_HINT = "ids start with a letter or digit and use letters, digits, `-`, `_`, `.` (at most 64)"
 
 _REQUIRED_HINTS = {
     "title": "add `title: Your architecture`",
