@@ -246,7 +246,7 @@ def _whole_pattern(validator, pattern, instance, schema):
 
 
 @lru_cache(maxsize=1)
-def _schema() -> dict[str, Any]:
+def validation_schema() -> dict[str, Any]:
     """The schema, built once per process for validation (not to be modified).
 
     Flow strings are checked by ``flow_problem`` in linear time rather than by the pattern."""
@@ -256,11 +256,11 @@ def _schema() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _validator():
+def validator():
     import jsonschema
 
     cls = jsonschema.validators.extend(jsonschema.Draft7Validator, {"pattern": _whole_pattern})
-    return cls(_schema())
+    return cls(validation_schema())
 
 
 @lru_cache(maxsize=1)
@@ -269,7 +269,7 @@ def _quick():
     from archgen.model.fastschema import Unsupported, compile_schema
 
     try:
-        return compile_schema(_schema())
+        return compile_schema(validation_schema())
     except Unsupported:
         return None
 
@@ -301,7 +301,7 @@ def validate(data: dict) -> list[Finding]:
     if _surely_valid(data):  # the common case, without importing jsonschema
         return findings
     seen: set[tuple] = set()
-    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         for finding in _to_findings(error):
             key = (finding.code, finding.path, finding.on_key)
             if key not in seen:
