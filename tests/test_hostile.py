@@ -74,12 +74,11 @@ def test_hostile_text_is_drawn_literally(cli, tmp_path, name):
     assert (tmp_path / f"{name[:-5]}.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_bomb_fails_fast():
-    start = time.perf_counter()
+def test_bomb_is_refused():
+    # how fast: benchmarks/bench_hostile.py measures it with the other bounded-work attacks
     out = subprocess.run([sys.executable, "-m", "archgen", "check", str(HOSTILE / "billion-laughs.yaml")],
                          capture_output=True, text=True)
     assert out.returncode == 1 and "E005" in out.stdout
-    assert time.perf_counter() - start < 5  # generous for slow CI; the benchmark measures it
 
 
 def test_killed_render_leaves_previous_output(tmp_path):

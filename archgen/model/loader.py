@@ -287,11 +287,12 @@ def _build(node, path, positions, findings, budget, constructor, depth):
         return node.value  # a date-like label stays the text that was written
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _STR:  # what SafeConstructor returns for text, without its machinery
-            return node.value
-        try:
-            value = constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError):
             value = node.value
+        else:
+            try:
+                value = constructor.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, OverflowError):
+                value = node.value
         if isinstance(value, str):
             _check_characters(value, path, False, findings)
         return value
