@@ -77,3 +77,55 @@ def test_plated_icon_in_dark_svg(cli, tmp_path):
     # still portable: no temporary folder named in the SVG
     text = (tmp_path / "dark" / "log-analytics.svg").read_text()
     assert "archgen-plates" not in text and not re.search(r'href="/', text)
+
+
+def links(svg_path) -> dict[str, tuple[str, str | None]]:
+    """Hover text (the ``<title>`` inside the anchor) and link of each node and edge."""
+    root = ET.parse(svg_path).getroot()
+    out = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") in ("node", "edge"):
+            anchor = next(g.iter(f"{SVG}a"))
+            out[g.find(f"{SVG}title").text] = (anchor.find(f"{SVG}title").text, anchor.get(f"{XLINK}href"))
+    return out
+
+
+def test_svg_tooltips_and_doc_links(cli, tmp_path):
+    spec = ROOT / "specs" / "clickstream.yaml"
+    assert cli("render", spec, "-o", tmp_path, "-T", "svg,dot").exit_code == 0
+    found = links(tmp_path / "clickstream.svg")
+    assert len(found) == 8 + 9  # every component and every flow
+    assert found["delivery"] == (
+        "Click delivery · Amazon Data Firehose\nstatus: current\n"
+        "A fully managed delivery stream that buffers, optionally transforms, and loads records into S3, "
+        "Redshift, OpenSearch, Splunk, Snowflake or HTTP endpoints.\n"
+        "https://docs.aws.amazon.com/firehose/latest/dev/what-is-this-service.html",
+        "https://docs.aws.amazon.com/firehose/latest/dev/what-is-this-service.html")
+    assert found["lake->catalog"] == (
+        "Data lake → Glue Data Catalog\n"
+        "crawler (control): A Glue crawler connects to a data store, infers schemas and partitions, "
+        "and writes table definitions to the Glue Data Catalog.\n"
+        "rule crawl-s3\nhttps://docs.aws.amazon.com/glue/latest/dg/crawler-data-stores.html",
+        "https://docs.aws.amazon.com/glue/latest/dg/crawler-data-stores.html")
+    assert all(href.startswith("https://docs.aws.amazon.com/") for _, href in found.values())
+    dot = (tmp_path / "clickstream.dot").read_text()
+    assert "archgentip" not in dot and "tooltip" not in dot
+    assert 'URL="https://docs.aws.amazon.com/glue/latest/dg/crawler-data-stores.html"' in dot
+
+
+def test_tooltips_keep_backslashes_and_markup_literal(cli, tmp_path):
+    spec = tmp_path / "odd.yaml"
+    spec.write_text('archgen: 1\ntitle: Odd\nsources:\n  a: {service: sdk, label: "C:\\\\N <b>&amp;"}\n'
+                    "streams:\n  b: kinesis-data-streams\nflows:\n  - a -> b\n")
+    assert cli("render", spec, "-o", tmp_path, "-T", "svg").exit_code == 0
+    found = links(tmp_path / "odd.svg")
+    assert found["a"][0].startswith("C:\\N <b>&amp; · AWS SDK\n")
+    assert found["a->b"][0].startswith("C:\\N <b>&amp; → Kinesis Data Streams\n")
+
+
+def test_hidden_parts_of_a_view_have_no_links(cli, tmp_path):
+    spec = ROOT / "specs" / "clickstream.yaml"
+    assert cli("render", spec, "-o", tmp_path, "-T", "svg", "--view", "ingest").exit_code == 0
+    found = links(tmp_path / "clickstream--ingest.svg")
+    assert sorted(found) == ["clicks", "clicks->delivery", "delivery", "delivery->lake", "lake", "web",
+                             "web->clicks"]

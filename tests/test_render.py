@@ -31,8 +31,10 @@ def test_example_renders_png_and_svg(cli, tmp_path, spec):
     text = svg.read_text(encoding="utf-8")
     assert text.startswith("<?xml") and "</svg>" in text
     # every image is embedded, none points at a file on this machine
-    hrefs = re.findall(r'xlink:href="([^"]+)"', text)
+    hrefs = re.findall(r'<image[^>]*xlink:href="([^"]+)"', text)
     assert hrefs and all(h.startswith("data:image/png;base64,") for h in hrefs)
+    links = re.findall(r'<a xlink:href="([^"]+)"', text)  # doc links of nodes and edges
+    assert links and all(h.startswith("https://") for h in links)
     assert str(resources_dir()) not in text and "/home/" not in text and str(ROOT) not in text
 
 

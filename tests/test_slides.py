@@ -88,7 +88,8 @@ def test_html_deck_is_self_contained(cli, tmp_path):
     parser = _Collect()
     parser.feed(text)
     assert len(parser.sections) == len(TITLES)
-    assert parser.svgs == 6  # overview, two views, three steps
+    assert text.count('<div class="figure"><svg') == 6  # overview, two views, three steps
+    assert parser.svgs == 6 + 4  # and a sample of each of the four edge kinds in the legend
     assert parser.notes >= 4
     assert all(u.startswith("data:") or u.startswith("#") for u in parser.urls), parser.urls[:5]
     assert not re.search(r"""(src|href)=["']https?:""", text)
@@ -102,3 +103,57 @@ def test_html_deck_is_self_contained(cli, tmp_path):
 
 def test_bad_deck_name_is_usage_error(cli, tmp_path):
     assert cli("slides", SPEC, "-o", tmp_path / "deck.key").exit_code == 2
+
+
+DASHES = {"batch": "5,2", "control": "1,5"}  # Graphviz's dashed and dotted; the others are solid
+HOLLOW = {"query", "control", "custom-code"}
+
+
+def test_legend_draws_each_edge_kind_in_its_style(cli, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from archgen.render.themes import THEMES
+
+    specs = [ROOT / "specs" / n for n in ("clickstream.yaml", "cdc-lake.yaml", "log-analytics.yaml")]
+    assert cli("slides", *specs, "-o", tmp_path / "deck.html").exit_code == 0
+    text = (tmp_path / "deck.html").read_text(encoding="utf-8")
+    legend = text[text.index('<section class="slide legend"'):]
+    samples = re.findall(r'<span class="sample" data-kind="([a-z-]+)">(<svg.*?</svg>)</span><span>([^<]+)</span>',
+                         legend, re.S)
+    assert [k for k, _, _ in samples] == ["stream", "batch", "query", "control", "custom-code"]
+    ns = "{http://www.w3.org/2000/svg}"
+    for kind, svg, _label in samples:
+        root = ET.fromstring(svg)
+        path = next(root.iter(f"{ns}path"))
+        colour = THEMES["light"].edges[kind].color.lower()
+        assert path.get("stroke") == colour
+        assert path.get("stroke-dasharray") == DASHES.get(kind), kind
+        head = next(e for e in root.iter() if e.tag in (f"{ns}polygon", f"{ns}ellipse") and e.get("stroke") == colour)
+        assert head.tag == (f"{ns}ellipse" if kind == "control" else f"{ns}polygon"), kind
+        assert (head.get("fill") == "none") == (kind in HOLLOW), kind
+    # two columns in a grid: every sample beside its label, every service once
+    assert "div.legend .kinds{display:grid;grid-template-columns:5.5em auto" in text
+    names = re.findall(r'<div><img alt="" src="data:[^"]+"><span>([^<(]+)', legend)
+    assert len(names) == len(set(names)) and "Amazon Data Firehose" in names
+
+
+def test_pptx_legend_samples_and_services(cli, tmp_path):
+    from archgen.slides.legend import edge_sample
+
+    specs = [ROOT / "specs" / n for n in ("clickstream.yaml", "log-analytics.yaml")]
+    assert cli("slides", *specs, "-o", tmp_path / "deck.pptx", "--theme", "dark").exit_code == 0
+    legend = list(Presentation(str(tmp_path / "deck.pptx")).slides)[-1]
+    assert slide_texts(legend)[0] == "Legend"
+    pictures = [s for s in legend.shapes if s.shape_type == 13]
+    kinds = ["stream", "query", "control", "custom-code"]
+    samples = pictures[: len(kinds)]
+    assert [p.image.blob for p in samples] == [edge_sample(k, "dark", 2.0).png for k in kinds]
+    assert len({p.left for p in samples}) == 1  # one column
+    labels = [s for s in legend.shapes if s.has_text_frame and s.text_frame.text in
+              ("stream (records in motion)", "query (read in place)")]
+    assert len(labels) == 2 and len({s.left for s in labels}) == 1
+    names = [s.text_frame.text for s in legend.shapes if s.has_text_frame and s.left > labels[0].left + Emu(914400 * 2)
+             and s.text_frame.text != "Services"]
+    assert len(names) == 11 and len(set(names)) == 11 and "Splunk" in names
+    assert names.count("Amazon Data Firehose") == 1
+    assert len(pictures) == len(kinds) + len(names)

@@ -33,7 +33,8 @@ def test_view_show_draws_exactly_its_parts(cli, tmp_path):
     svg = out["clickstream--ingest.svg"]
     # `ingestion` is a group: its members come with it
     assert sorted(nodes(svg)) == ["clicks", "delivery", "lake", "web"]
-    assert "Ingestion" in svg and "Storage" not in svg
+    clusters = re.findall(r'class="cluster">\s*<title>[^<]*</title>\s*<path[^>]*>\s*<text[^>]*>([^<]+)</text>', svg)
+    assert clusters == ["Ingestion"]  # not the Storage group
     edges = re.findall(r'class="edge">\s*<title>([^<]+)</title>', svg)
     # edges end at ports on the icons (`clicks:e`): compare the node names only
     assert sorted("->".join(end.split(":")[0] for end in e.split("&#45;&gt;")) for e in edges) == [

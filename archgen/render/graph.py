@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from archgen.catalog.integrations import Rule, RuleBook, load_rules
-from archgen.catalog.services import ServiceCatalog, load_services
+from archgen.catalog.services import Service, ServiceCatalog, load_services
 from archgen.findings import Finding
 from archgen.model.model import Component, Spec
 from archgen.render.icons import themed_icon
@@ -41,6 +41,8 @@ class GNode:
     groups: tuple[GNodeGroup, ...] = ()  # an EMR cluster's node groups
     warning: str | None = None  # codes of the warnings on this component (``annotate``)
     count: int = 0  # a collapsed group: how many components it stands for
+    tooltip: str = ""  # service, status, description and doc page, shown on hover in SVG
+    url: str = ""  # the service's AWS documentation page
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class GEdge:
     written: bool = False  # the label is the spec's own, never dropped
     warning: str | None = None  # codes of the warnings on this flow (``annotate``)
     count: int = 1  # a collapsed edge: how many flows it stands for
+    tooltip: str = ""  # the mechanism, the rule and its doc page, shown on hover in SVG
+    url: str = ""  # the rule's AWS documentation page
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,30 @@ def _emr_findings(spec: Spec) -> list[Finding]:
     return out
 
 
+def service_tooltip(service: Service, label: str | None = None) -> str:
+    """Hover text of a component: what it is, its lifecycle status, what it does, its doc page."""
+    lines = [f"{label} · {service.name}" if label and label != service.name else service.name]
+    status = "status: current" if service.is_current else f"status: {service.status}"
+    if not service.is_current:
+        status += (f" since {service.since}" if service.since else "") + (
+            f"; use {service.successor}" if service.successor else "")
+    lines += [status, service.description]
+    if service.doc:
+        lines.append(service.doc)
+    return "\n".join(line for line in lines if line)
+
+
+def flow_tooltip(rule: Rule | None, source: str, target: str) -> str:
+    """Hover text of a flow: its ends, the mechanism and kind, the rule and its doc page."""
+    lines = [f"{source} → {target}"]
+    if rule is not None:
+        mech = rule.mechanism
+        lines.append(f"{mech.label} ({mech.kind})" + (f": {mech.description}" if mech.description else ""))
+        lines.append(f"rule {rule.id}" + ("" if rule.effective_status == "current" else f" ({rule.effective_status})"))
+        lines.append(rule.doc)
+    return "\n".join(lines)
+
+
 def build_graph(spec: Spec, name: str, theme: str | None = None,
                 services: ServiceCatalog | None = None, rules: RuleBook | None = None,
                 findings: Iterable[Finding] | None = None, annotate: bool = False,
@@ -223,6 +251,7 @@ def build_graph(spec: Spec, name: str, theme: str | None = None,
             node = GNode(comp.id, wrap(label), caption, service.icon, component=comp.id)
         if warning:
             node = replace(node, warning=warning)
+        node = replace(node, tooltip=service_tooltip(service, comp.label or service.short), url=service.doc or "")
         nodes.append(node)
     edges: list[GEdge] = []
     kinds: list[str] = []
@@ -235,7 +264,10 @@ def build_graph(spec: Spec, name: str, theme: str | None = None,
             kinds.append(kind)
         warning = (", ".join(warnings.get(tuple(flow.path), [])) or None) if annotate else None
         edges.append(GEdge(a.id, b.id, label, kind, source_component=a.id, target_component=b.id,
-                           written=flow.label is not None, warning=warning))
+                           written=flow.label is not None, warning=warning,
+                           tooltip=flow_tooltip(rule, names[a.id][2] or names[a.id][0],
+                                                names[b.id][2] or names[b.id][0]),
+                           url=rule.doc if rule else ""))
     palette = THEMES[theme or spec.theme]
 
     def themed(path: str) -> str:

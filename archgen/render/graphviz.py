@@ -13,6 +13,7 @@ from archgen.errors import RenderError
 from archgen.render.graph import GCluster, GNode, Graph, escape, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
+from archgen.render.tooltips import apply_tooltips, edge_token, node_token, strip_tokens
 
 ICON_PT = 44
 GROUP_ICON_PT = 30
@@ -204,8 +205,9 @@ def _build(graph: Graph, legend: bool):
 
     cluster_names: dict[str, str] = {}
     subgraphs: dict[str, object] = {}
+    index = {node.id: i for i, node in enumerate(graph.nodes)}
     for node in _node_order(graph):
-        g.add_node(node.id, label=_node_label(node, theme))
+        g.add_node(node.id, label=_node_label(node, theme), **_link(node_token(index[node.id]), node.url))
     counter = [0]
     for cluster in graph.clusters:
         add_cluster(g, cluster, 0, counter)
@@ -215,7 +217,7 @@ def _build(graph: Graph, legend: bool):
         style = theme.edges.get(edge.kind, theme.edges["unknown"])
         width = float(style.penwidth) + (min(edge.count, 16) ** 0.5 - 1 if edge.count > 1 else 0)
         attrs = {"color": style.color, "style": style.style, "penwidth": f"{width:g}",
-                 "arrowhead": style.arrowhead, "key": str(i)}
+                 "arrowhead": style.arrowhead, "key": str(i), **_link(edge_token(i), edge.url)}
         if edge.label or edge.warning:
             attrs["label"] = _edge_label(edge.label or "", theme.muted, edge.warning, theme)
         # arrows start and end at the icon, not at the text under it
@@ -232,6 +234,11 @@ def _build(graph: Graph, legend: bool):
 # where an edge leaves and enters a node's icon for each direction; in TB/BT it leaves from
 # under the text, so it never crosses it
 PORT_SIDES = {"LR": ("icon:e", "icon:w"), "RL": ("icon:w", "icon:e"), "TB": ("", "icon:n"), "BT": ("icon:n", "")}
+
+def _link(token: str, url: str) -> dict[str, str]:
+    """Tooltip token and doc link of a node or edge (texts: ``archgen.render.tooltips``)."""
+    return {"tooltip": token, "labeltooltip": token, **({"URL": url} if url else {})}
+
 
 LINE_SAMPLES = {"solid": "━━━━━━", "dashed": "━ ━ ━ ━", "dotted": "┈┈┈┈┈┈"}
 HEAD_SAMPLES = {"normal": "▶", "vee": "➤", "onormal": "▷", "odot": "○", "empty": "▷"}
@@ -278,7 +285,7 @@ def render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: f
         for state in states:
             undo = _apply_state(g, subgraphs, graph, theme, state) if state is not None else []
             try:
-                out[state.suffix if state is not None else ""] = _draw(g, formats, scale)
+                out[state.suffix if state is not None else ""] = _with_tooltips(_draw(g, formats, scale), graph)
             finally:
                 for attrs, key, old in reversed(undo):
                     attrs[key] = old
@@ -304,6 +311,16 @@ def _slide_fit(g) -> float:
     return min(SLIDE[0] / max(x1 - x0, 1.0), SLIDE[1] / max(y1 - y0, 1.0))
 
 
+def _with_tooltips(pictures: dict[str, bytes], graph: Graph) -> dict[str, bytes]:
+    texts = {f"n{i}": n.tooltip for i, n in enumerate(graph.nodes)}
+    texts.update({f"e{i}": e.tooltip for i, e in enumerate(graph.edges)})
+    if "svg" in pictures:
+        pictures["svg"] = apply_tooltips(pictures["svg"], texts)
+    if "dot" in pictures:
+        pictures["dot"] = strip_tokens(pictures["dot"])
+    return pictures
+
+
 def _set(undo: list, attrs, key: str, value: str, original: str | None = None) -> None:
     """Change one attribute and remember how to put it back.
 
@@ -312,6 +329,13 @@ def _set(undo: list, attrs, key: str, value: str, original: str | None = None) -
     """
     undo.append((attrs, key, original if original is not None else (attrs.get(key) or "")))
     attrs[key] = value
+
+
+def _unlink(undo: list, attrs) -> None:
+    """A hidden part has no tooltip or link either (Graphviz would draw an empty anchor)."""
+    for key in ("tooltip", "labeltooltip", "URL"):
+        if attrs.get(key):
+            _set(undo, attrs, key, "")
 
 
 def _walk(clusters):
@@ -328,6 +352,7 @@ def _apply_state(g, subgraphs, graph: Graph, theme: Theme, state) -> list:
         attrs = g.get_node(node.id).attr
         if shown is not None and node.component not in shown:
             _set(undo, attrs, "style", "invis")
+            _unlink(undo, attrs)
         elif node.component in state.faded:
             _set(undo, attrs, "label", _node_label(node, theme, faded=True), _node_label(node, theme))
     for i, edge in enumerate(graph.edges):
@@ -335,6 +360,7 @@ def _apply_state(g, subgraphs, graph: Graph, theme: Theme, state) -> list:
         ends = (edge.source_component, edge.target_component)
         if shown is not None and not all(c in shown for c in ends):
             _set(undo, attrs, "style", "invis")
+            _unlink(undo, attrs)
             if edge.label or edge.warning:
                 _set(undo, attrs, "label", "", _edge_label(edge.label or "", theme.muted, edge.warning, theme))
         elif any(c in state.faded for c in ends):

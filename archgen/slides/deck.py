@@ -14,11 +14,13 @@ from archgen.catalog.services import load_services
 from archgen.check import CheckResult
 from archgen.errors import UsageError
 from archgen.render.graph import build_graph
+from archgen.render.icons import themed_icon
 from archgen.render.naming import stem
 from archgen.render.options import RenderOptions
 from archgen.render.pipeline import draw_graph
 from archgen.render.plan import ALL_VIEWS, planned_outputs
 from archgen.render.themes import KIND_NAMES, THEMES
+from archgen.slides.legend import EdgeSample, edge_sample
 
 PNG_SCALE = 2.0
 
@@ -37,9 +39,16 @@ class Line:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    icon: str  # diagrams resource path
+    icon: str  # diagrams resource path, or a plated copy (see archgen.render.icons.themed_icon)
     name: str
     status: str
+
+
+@dataclass(frozen=True)
+class LegendKind:
+    kind: str
+    label: str
+    sample: EdgeSample  # the edge drawn in its real style
 
 
 @dataclass
@@ -50,7 +59,7 @@ class Slide:
     picture: Picture | None = None
     notes: str = ""
     lines: list[Line] = field(default_factory=list)
-    kinds: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, label, colour)
+    kinds: list[LegendKind] = field(default_factory=list)
     icons: list[LegendEntry] = field(default_factory=list)
 
 
@@ -107,18 +116,21 @@ def build_deck(results: list[CheckResult], theme: str = "light", allow_errors: b
                 slides.append(Slide("diagram", state.title, subtitle=f"{spec.title} · view {state.view}",
                                     picture=picture, notes=(state.notes or "").strip()))
         used_kinds += [k for k in graph.kinds if k not in used_kinds]
-        used_services += [c.service for c in spec.components.values()
-                          if c.service and c.service not in used_services]
+        for comp in spec.components.values():
+            if comp.service and comp.service not in used_services:
+                used_services.append(comp.service)
     findings = [f for r in results for f in r.findings]
     lines = [Line(f"{f.code} {_where(f)}  {f.message}" + (f" — {f.hint}" if f.hint else ""), f.severity)
              for f in findings]
     slides.append(Slide("findings", "Findings", subtitle=_summary(findings),
                         lines=lines or [Line("No findings: every flow is a known AWS integration.")]))
-    palette = THEMES[theme].edges
+    palette = THEMES[theme]
     slides.append(Slide(
         "legend", "Legend",
-        kinds=[(k, KIND_NAMES[k], palette[k].color) for k in KIND_NAMES if k in used_kinds],
-        icons=[LegendEntry(services[s].icon, services[s].name,
+        kinds=[LegendKind(k, KIND_NAMES[k], edge_sample(k, theme, PNG_SCALE))
+               for k in KIND_NAMES if k in used_kinds],
+        icons=[LegendEntry(themed_icon(services[s].icon, palette.background, palette.plate),
+                           services[s].name,
                            services[s].status if services[s].is_current
                            else f"{services[s].status}; use {services[s].successor}")
                for s in used_services]))

@@ -32,11 +32,15 @@ html,body{margin:0;height:100%;background:VAR_page;font-family:"DejaVu Sans",Hel
 ul.findings{list-style:none;padding:0;margin:1.5% 0 0;font-size:min(1.2vw,2.1vh);overflow:auto}
 ul.findings li{margin:.35em 0}
 li.error{color:VAR_error}li.warning{color:VAR_warning}
-div.legend{display:flex;gap:4%;margin-top:2%;font-size:min(1.2vw,2.1vh)}
-div.legend .kinds div,div.legend .icons div{display:flex;align-items:center;gap:.6em;margin:.45em 0}
-div.legend .icons{columns:2;flex:1}
-div.legend img{width:2.2em;height:2.2em}
-div.legend .swatch{font-size:1.3em}
+div.legend{display:grid;grid-template-columns:auto 1fr;column-gap:5%;align-items:start;margin-top:2%;
+  font-size:min(1.2vw,2.1vh)}
+div.legend h3{grid-column:1/-1;margin:0 0 .4em}
+div.legend .kinds{display:grid;grid-template-columns:5.5em auto;gap:.55em .8em;align-items:center}
+div.legend .kinds svg{width:5.5em;height:auto;display:block}
+div.legend .icons{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.45em 1.5em;align-items:center}
+div.legend .icons div{display:grid;grid-template-columns:2.2em 1fr;gap:.6em;align-items:center}
+div.legend img{width:2.2em;height:2.2em;object-fit:contain}
+div.legend .status{color:VAR_warning}
 .notes{display:none;position:absolute;left:0;right:0;bottom:0;max-height:35%;overflow:auto;
   background:rgba(0,0,0,.82);color:#fff;padding:1em 1.5em;font-size:min(1.3vw,2.3vh)}
 body.show-notes .slide.active .notes{display:block}
@@ -72,6 +76,8 @@ def _inline_svg(svg: bytes) -> str:
     text = re.sub(r"<\?xml[^>]*\?>", "", text)
     text = re.sub(r"<!DOCTYPE[^>]*>", "", text, flags=re.S)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    # the deck keeps the hover texts but not the doc links: a click moves to the next slide
+    text = re.sub(r'<a xlink:href="[^"]*"( xlink:title="[^"]*") target="_blank">', r"<a\1>", text)
     return text.strip()
 
 
@@ -91,12 +97,13 @@ def _slide(item: Slide, n: int, total: int) -> str:
         parts.append("</ul>")
     elif item.kind == "legend":
         parts.append('<div class="legend"><div class="kinds"><h3>Edges</h3>')
-        parts += [f'<div><span class="swatch" style="color:{colour}">━━━━▶</span>{e(label)}</div>'
-                  for _, label, colour in item.kinds]
+        for entry in item.kinds:
+            parts.append(f'<span class="sample" data-kind="{e(entry.kind)}">{entry.sample.svg.decode()}</span>'
+                         f"<span>{e(entry.label)}</span>")
         parts.append('</div><div class="icons"><h3>Services</h3>')
         for entry in item.icons:
-            status = "" if entry.status == "current" else f" ({e(entry.status)})"
-            parts.append(f'<div><img alt="" src="{data_uri(entry.icon)}">{e(entry.name)}{status}</div>')
+            status = "" if entry.status == "current" else f' <span class="status">({e(entry.status)})</span>'
+            parts.append(f'<div><img alt="" src="{data_uri(entry.icon)}"><span>{e(entry.name)}{status}</span></div>')
         parts.append("</div></div>")
     if item.notes:
         parts.append(f'<aside class="notes">{e(item.notes)}</aside>')

@@ -6,7 +6,7 @@ import io
 import struct
 
 from archgen.render.icons import icon_path
-from archgen.slides.deck import Deck, Slide
+from archgen.slides.deck import PNG_SCALE, Deck, Slide
 
 WIDTH_IN, HEIGHT_IN = 13.333, 7.5
 MARGIN_IN = 0.4
@@ -123,21 +123,46 @@ def _findings(slide, item: Slide, palette) -> None:
         item.notes = "\n".join(line.text for line in item.lines)
 
 
+LEGEND_ROW_IN = 0.5
+SERVICES_X_IN = 5.6
+
+
 def _legend(slide, item: Slide, palette) -> None:
+    """Edge kinds drawn as Graphviz draws them, then every service once with its icon."""
     from pptx.util import Inches
 
     y = TOP_IN
     _text(slide, "Edges", MARGIN_IN, y, 4.5, 0.4, 16, palette["text"], bold=True)
-    for _kind, label, colour in item.kinds:
-        y += 0.45
-        _text(slide, "━━━━▶", MARGIN_IN, y, 1.2, 0.4, 14, colour)
-        _text(slide, label, MARGIN_IN + 1.2, y, 3.5, 0.4, 13, palette["text"])
-    _text(slide, "Services", 5.2, TOP_IN, 7.5, 0.4, 16, palette["text"], bold=True)
-    per_column = 10
-    for i, entry in enumerate(item.icons[: per_column * 2]):
-        col, row = divmod(i, per_column)
-        x, y = 5.2 + col * 4.0, TOP_IN + 0.5 + row * 0.55
-        slide.shapes.add_picture(str(icon_path(entry.icon)), Inches(x), Inches(y), Inches(0.42), Inches(0.42))
+    for entry in item.kinds:
+        y += LEGEND_ROW_IN
+        w_px, h_px = png_size(entry.sample.png)
+        w, h = w_px / (96 * PNG_SCALE), h_px / (96 * PNG_SCALE)  # its natural size
+        slide.shapes.add_picture(io.BytesIO(entry.sample.png), Inches(MARGIN_IN), Inches(y + 0.2 - h / 2),
+                                 Inches(w), Inches(h))
+        _text(slide, entry.label, MARGIN_IN + 1.3, y, 3.6, 0.4, 13, palette["text"])
+    _text(slide, "Services", SERVICES_X_IN, TOP_IN, 7.0, 0.4, 16, palette["text"], bold=True)
+    rows = 10
+    columns = max(1, min(3, -(-len(item.icons) // rows)))
+    column_w = (WIDTH_IN - MARGIN_IN - SERVICES_X_IN) / columns
+    size = 11 if columns < 3 else 10
+    shown = item.icons[: rows * columns]
+    for i, entry in enumerate(shown):
+        col, row = divmod(i, rows)
+        x, y = SERVICES_X_IN + col * column_w, TOP_IN + 0.5 + row * 0.55
+        _icon(slide, entry.icon, x, y, 0.42)
         status = "" if entry.status == "current" else f"  ({entry.status})"
-        _text(slide, entry.name + status, x + 0.5, y, 3.4, 0.45, 11,
+        _text(slide, entry.name + status, x + 0.5, y, column_w - 0.55, 0.45, size,
               palette["warning"] if status else palette["text"])
+    if len(item.icons) > len(shown):
+        _text(slide, f"… and {len(item.icons) - len(shown)} more", SERVICES_X_IN, TOP_IN + 0.5 + rows * 0.55,
+              4.0, 0.4, 11, palette["muted"])
+
+
+def _icon(slide, relative: str, x: float, y: float, box: float) -> None:
+    """An icon fitted into a square box without distortion (plated icons are not square)."""
+    from pptx.util import Inches
+
+    path = icon_path(relative)
+    w_px, h_px = png_size(path.read_bytes())
+    w, h = fit(w_px, h_px, box, box)
+    slide.shapes.add_picture(str(path), Inches(x + (box - w) / 2), Inches(y + (box - h) / 2), Inches(w), Inches(h))
