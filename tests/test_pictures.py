@@ -86,7 +86,8 @@ def links(svg_path) -> dict[str, tuple[str, str | None]]:
     for g in root.iter(f"{SVG}g"):
         if g.get("class") in ("node", "edge"):
             anchor = next(g.iter(f"{SVG}a"))
-            out[g.find(f"{SVG}title").text] = (anchor.find(f"{SVG}title").text, anchor.get(f"{XLINK}href"))
+            name = re.sub(r":[a-z]+(?=->|$)", "", g.find(f"{SVG}title").text)  # without ports
+            out[name] = (anchor.find(f"{SVG}title").text, anchor.get(f"{XLINK}href"))
     return out
 
 
