@@ -339,6 +339,7 @@ def test_init_writes_a_starter_that_checks_clean(cli, tmp_path, monkeypatch):
 
 # -- generated docs and packaging -------------------------------------------------------------
 
+@pytest.mark.generated
 def test_committed_spec_reference_is_current():
     from archgen.schema_docs import spec_markdown
 
