@@ -10,6 +10,7 @@ wrong reason.
     python benchmarks/mutation.py                       # the default core targets
     python benchmarks/mutation.py archgen/checks/emr.py # one module
     python benchmarks/mutation.py --data-sample 40 --jobs 2 --json mutation.json
+    python benchmarks/mutation.py --sample 200 --data-sample 20   # a quicker, evenly spaced sample
 
 The score is killed / (killed + survived). Survivors are listed with file:line and the change;
 some may be equivalent (no behaviour can tell them apart), which is for a reader to judge.
@@ -241,6 +242,9 @@ def main() -> int:
     ap.add_argument("--data-sample", type=int, default=40, help="rules to delete from integrations.yaml")
     ap.add_argument("--strings", action="store_true", help="also mutate string constants (messages)")
     ap.add_argument("--limit", type=int, default=0, help="run only the first N mutants (0: all)")
+    ap.add_argument("--sample", type=int, default=0,
+                    help="run N code mutants evenly spaced over all of them (0: all); the same tree "
+                         "gives the same sample, so before/after runs compare like with like")
     ap.add_argument("--json", type=Path, help="write every mutant and its outcome here")
     args = ap.parse_args()
 
@@ -249,6 +253,9 @@ def main() -> int:
         p = ROOT / t
         files += sorted(p.rglob("*.py")) if p.is_dir() else [p]
     mutants = [m for f in files for m in python_mutants(f, args.strings)]
+    if args.sample and args.sample < len(mutants):
+        step = len(mutants) / args.sample
+        mutants = [mutants[int(i * step)] for i in range(args.sample)]
     if args.targets == DEFAULT_TARGETS:
         mutants += data_mutants(ROOT / DATA_TARGET, args.data_sample)
     if args.limit:
