@@ -8,6 +8,7 @@ from pathlib import Path
 
 from archgen.codes import UNSUPPRESSIBLE
 from archgen.errors import UsageError
+from archgen.files import file_kind, read_limited
 from archgen.findings import Finding, has_errors, sort_key
 from archgen.model.loader import Document, Limits, decode, load_text
 from archgen.model.model import ROLE_SECTIONS, Spec
@@ -34,17 +35,30 @@ class CheckResult:
 
 
 def read_spec(path: str | os.PathLike, limits: Limits) -> bytes:
-    """The bytes of a spec file; a missing or unreadable file is a usage error."""
+    """The first ``max_bytes + 1`` bytes of a spec file.
+
+    A missing or unreadable file, a folder, and anything that is not a regular file (a
+    FIFO, a device, a socket) are usage errors, answered at once: the file is opened
+    without blocking and looked at before a byte is read.
+    """
     p = Path(path)
     if not p.exists():
         raise UsageError(f"{path}: no such file", hint="check the path of the spec")
     if p.is_dir():
         raise UsageError(f"{path}: is a folder, not a spec file", hint="name a .yaml file")
     try:
-        with p.open("rb") as fh:
-            return fh.read(limits.max_bytes + 1)
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise UsageError(f"{path}: cannot be read ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        kind = file_kind(os.fstat(fd).st_mode)
+        if kind != "file":
+            raise UsageError(f"{path}: is {kind}, not a spec file",
+                             hint="name a regular .yaml file, or pass - to read standard input")
+        try:
+            return read_limited(fh, limits.max_bytes + 1)
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot be read ({exc.strerror})") from exc
 
 
 def check_file(path: str | os.PathLike, limits: Limits | None = None,

@@ -108,7 +108,8 @@ Specs = Annotated[list[str], typer.Argument(
 Strict = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 Ignore = Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
     "--ignore", metavar="CODE", help="Suppress finding codes starting with CODE (repeatable).")]
-MaxBytes = Annotated[int, typer.Option("--max-bytes", metavar="N", min=1, help="Largest spec file accepted.")]
+MaxBytes = Annotated[int, typer.Option("--max-bytes", metavar="N", min=1, max=1 << 30,
+                                        help="Largest spec file accepted.")]
 OutputDir = Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="Output folder.")]
 Formats = Annotated[str, typer.Option("--formats", "-T", metavar="FORMATS",
                                       help="Picture formats, comma-separated: png, svg, pdf, dot.")]
@@ -198,7 +199,9 @@ def _inputs(args: list[str], stdin_filename: str | None, max_bytes: int) -> list
         _warn(f"no archgen spec found under {folder} (looked for *.yaml and *.yml files with `archgen:`)")
     for arg in found:
         if arg == STDIN:
-            data = sys.stdin.buffer.read(max_bytes + 1)
+            from archgen.files import read_limited
+
+            data = read_limited(sys.stdin.buffer, max_bytes + 1)
             out.append(SpecInput(stdin_filename or "<stdin>", data))
         else:
             out.append(SpecInput(arg))

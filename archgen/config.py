@@ -32,6 +32,7 @@ from typing import Any
 
 from archgen.errors import UsageError
 from archgen.findings import Finding
+from archgen.model.loader import MAX_BYTES_CEILING
 
 YAML_NAME = ".archgen.yaml"
 PYPROJECT = "pyproject.toml"
@@ -228,8 +229,8 @@ def _settle(path: Path, data: Any, where) -> Config:
         out["scale"] = float(value)
     if "max-bytes" in values:
         value = values["max-bytes"]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise _bad(path, where, "max-bytes", "must be a whole number of bytes")
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_BYTES_CEILING:
+            raise _bad(path, where, "max-bytes", f"must be a whole number of bytes from 1 to {MAX_BYTES_CEILING:,}")
         out["max_bytes"] = value
     if "per-file-ignores" in values:
         table = values["per-file-ignores"]

@@ -1,13 +1,39 @@
-"""Writing files atomically: every output of a command, or none of them."""
+"""Reading specs within a size bound, and writing outputs atomically: every output of a
+command, or none of them."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from archgen.errors import RenderError
+
+_CHUNK = 1 << 20
+_KINDS = ((stat.S_ISREG, "file"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def file_kind(mode: int) -> str:
+    """``"file"`` for a regular file, else what it is (``"a FIFO (named pipe)"``...)."""
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def read_limited(fh: BinaryIO, limit: int) -> bytes:
+    """At most ``limit`` bytes from ``fh``, read in chunks: memory grows with what is read,
+    never with the limit asked for."""
+    parts: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = fh.read(min(_CHUNK, limit - size))
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts)
 
 
 def _temp_copy(path: Path, data: bytes) -> str:

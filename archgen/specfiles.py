@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from archgen.errors import UsageError
+from archgen.files import read_limited
 
 SPEC_SUFFIXES = (".archgen.yaml", ".archgen.yml")
 # never searched: dependencies and tool caches hold other projects' files
@@ -63,10 +65,16 @@ _ARCHGEN_KEY = re.compile(rb"^archgen[ \t]*:", re.MULTILINE)
 
 
 def is_archgen_yaml(path: Path, max_bytes: int = 2 * 1024 * 1024) -> bool:
-    """Whether a YAML file is an archgen spec: it has the top-level ``archgen:`` key."""
+    """Whether a YAML file is an archgen spec: a regular file with the top-level ``archgen:``
+    key. A FIFO or device is never opened for reading (it could block or never end)."""
     try:
-        with path.open("rb") as fh:
-            head = fh.read(max_bytes)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since the first look
+                return False
+            head = read_limited(fh, max_bytes)
     except OSError:
         return False
     return _ARCHGEN_KEY.search(head) is not None

@@ -23,6 +23,11 @@ except AttributeError:  # pragma: no cover - wheels ship libyaml
     _Loader = yaml.SafeLoader
 
 
+# The largest --max-bytes accepted: a spec is read whole into memory, and YAML parsing
+# beyond this size takes minutes; larger values are usage errors, not allocations.
+MAX_BYTES_CEILING = 1 << 30
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds that keep a hostile spec from using unbounded time or memory."""
