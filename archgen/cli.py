@@ -125,6 +125,9 @@ StdinFilename = Annotated[Optional[str], typer.Option(  # noqa: UP045
 Theme = Annotated[Optional[ThemeName], typer.Option(  # noqa: UP045
     "--theme", metavar="THEME", help="Override the spec's theme: light or dark.")]
 Legend = Annotated[bool, typer.Option("--legend", help="Add a legend of edge kinds.")]
+Annotate = Annotated[bool, typer.Option("--annotate", help="Mark the components and flows that have warnings.")]
+Collapse = Annotated[bool, typer.Option(
+    "--collapse", help="Draw each top-level group as one node, with counted edges between groups.")]
 
 ConfigFile = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--config", metavar="FILE", help="Configuration file (default: the nearest .archgen.yaml, or pyproject.toml "
@@ -317,6 +320,8 @@ def render(
     scale: Scale = 1.0,
     theme: Theme = None,
     legend: Legend = False,
+    annotate: Annotate = False,
+    collapse: Collapse = False,
     view: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--view", metavar="NAME", help="Render this view (repeatable) instead of the whole diagram.")] = None,
     all_views: Annotated[bool, typer.Option("--all-views",
@@ -340,7 +345,8 @@ def render(
         config, s = _settle(ctx, config_file, output=output, formats=formats, scale=scale, theme=theme,
                             strict=strict, ignore=ignore, max_bytes=max_bytes)
         output, strict = s["output"], s["strict"]
-        options = RenderOptions(parse_formats(s["formats"]), s["scale"], s["theme"], legend)
+        options = RenderOptions(parse_formats(s["formats"]), s["scale"], s["theme"], legend,
+                                annotate=annotate, collapse=collapse)
         _check_ignores(s["ignore"])
         inputs = _inputs(specs, stdin_filename or ("stdin.yaml" if STDIN in specs else None), s["max_bytes"])
         _refuse_shared_outputs(inputs, output)

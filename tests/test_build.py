@@ -143,6 +143,9 @@ def test_keys_cover_every_input():
         output_key(b"spec", "name", "png", RenderOptions(("png",), scale=2.0)),
         output_key(b"spec", "name", "png", RenderOptions(("png",), theme="dark")),
         output_key(b"spec", "name", "png", RenderOptions(("png",), legend=True)),
+        output_key(b"spec", "name", "png", RenderOptions(("png",), annotate=True)),
+        output_key(b"spec", "name", "png", RenderOptions(("png",), collapse=True)),
+        output_key(b"spec", "name", "png", RenderOptions(("png",), annotate=True, collapse=True)),
     ]
     assert len({key, *others}) == len(others) + 1
     assert key == output_key(b"spec", "name", "png", RenderOptions(("png", "svg")))  # per output

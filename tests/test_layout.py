@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -84,3 +85,54 @@ def test_direction_left_out_picks_the_layout_that_fits_a_slide(cli, tmp_path):
     assert re.search(r"rankdir=TB", (tmp_path / "enterprise.dot").read_text())
     assert cli("render", ROOT / "specs" / "clickstream.yaml", "-o", tmp_path, "-T", "dot").exit_code == 0
     assert re.search(r"rankdir=LR", (tmp_path / "clickstream.dot").read_text())
+
+
+def test_annotate_marks_components_with_warnings(cli, tmp_path):
+    spec = FIXTURES / "annotate.yaml"
+    plain = html.unescape(_svg(cli, tmp_path / "plain", spec).decode())
+    assert "⚠" not in plain
+    drawing = parse_svg(_svg(cli, tmp_path / "marked", spec, "--annotate"))
+    marked = {name: [t.text for t in node.texts] for name, node in drawing.nodes.items()}
+    assert marked["old_search"] == ["Old search", "Elasticsearch Service", "⚠ W301"]
+    assert all("⚠ W301" not in texts for name, texts in marked.items() if name != "old_search")
+    assert measure(drawing)["overlaps"] == 0
+
+
+def test_collapse_draws_one_node_per_group_with_counted_edges(cli, tmp_path):
+    spec = ROOT / "benchmarks" / "specs" / "enterprise.yaml"
+    drawing = parse_svg(_svg(cli, tmp_path, spec, "--collapse"))
+    assert sorted(drawing.nodes) == ["cdc", "databases", "delivery", "lake", "ml", "producers", "serving",
+                                     "streaming"]
+    captions = {name: node.texts[-1].text for name, node in drawing.nodes.items()}
+    assert captions["lake"] == "8 components" and captions["databases"] == "4 components"
+    labels = {(e.tail, e.head): e.label for e in drawing.edges}
+    assert labels[("databases", "cdc")] == "4 flows"  # four databases into change capture
+    assert labels[("cdc", "serving")] == "streaming ingestion"  # a single flow keeps its label
+    assert not drawing.clusters
+    m = measure(drawing)
+    assert m["text_px_slide"] >= 10 and m["struck_own"] == 0 and m["struck_other"] == 0
+
+
+def test_collapse_with_views_is_a_usage_error(cli, tmp_path):
+    result = cli("render", ROOT / "specs" / "clickstream.yaml", "-o", tmp_path, "--collapse", "--all-views")
+    assert result.exit_code == 2
+    assert "--collapse" in result.output
+
+
+def test_render_check_tells_annotated_outputs_from_plain_ones(cli, tmp_path):
+    spec = FIXTURES / "annotate.yaml"
+    assert cli("render", spec, "-o", tmp_path, "-T", "svg", "--annotate").exit_code == 0
+    assert cli("render", spec, "-o", tmp_path, "-T", "svg", "--annotate", "--check").exit_code == 0
+    stale = cli("render", spec, "-o", tmp_path, "-T", "svg", "--check")
+    assert stale.exit_code == 1 and "annotate.svg: stale" in stale.output
+
+
+def test_large_diagram_without_views_gets_a_view_per_group(cli):
+    result = cli("check", ROOT / "benchmarks" / "specs" / "kafka-cdc.yaml", "-f", "json")
+    found = [f for f in json.loads(result.output)["findings"] if f["code"] == "I209"]
+    assert [(f["line"], f["column"], f["message"]) for f in found] == [
+        (40, 1, "26 components are too many to read in one picture on a slide")]
+    assert found[0]["hint"] == (
+        "add a view per group, `views: [{name: databases, show: [databases]}, {name: capture, show: [capture]}, "
+        "{name: kafka, show: [kafka]}, {name: delivery, show: [delivery]}, {name: lake, show: [lake]}, "
+        "{name: serving, show: [serving]}]`, or draw an overview with `archgen render --collapse`")

@@ -2,7 +2,7 @@
 
 The inputs: the spec's bytes, the output's name (the graph is named after the spec's
 stem, and a view adds its suffix), the output format, the render options (scale, theme,
-legend), the archgen version, the bytes of every packaged data file (catalog, rules,
+legend, annotate, collapse), the archgen version, the bytes of every packaged data file (catalog, rules,
 instances, codes), the Graphviz version that draws it, and the version of ``diagrams``
 whose icons are embedded. ``archgen build``, the MkDocs plugin and the stamp inside each
 output use the same key, so any of them can tell whether an output is current.
@@ -94,6 +94,8 @@ def output_key(source: bytes, name: str, fmt: str, options: RenderOptions, suffi
     _feed(h, KEY_FORMAT, source, name.encode(), suffix.encode(), fmt.encode(),
           repr(float(options.scale)).encode(), (options.theme or "").encode(),
           b"legend" if options.legend else b"",
+          # only when set, so that the keys of plain outputs stay what they were
+          *(flag.encode() for flag in ("annotate", "collapse") if getattr(options, flag)),
           *(f"{k}={v}".encode() for k, v in sorted(env.items())))
     return h.hexdigest()
 

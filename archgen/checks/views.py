@@ -16,6 +16,14 @@ FAIL (E209)::
     views:
       - {name: w, steps: [[clicks], [lake]]}   # its pictures are --w-1 and --w-2
       - {name: w-1, show: [clicks]}            # --w-1 again
+
+INFO (I209): more than 25 components in two or more top-level groups and no views: one
+picture of them is unreadable on a slide, so the hint names a view per top-level group::
+
+    groups:
+      ingestion: {members: [...]}
+      lake: {members: [...]}
+    # hint: views: [{name: ingestion, show: [ingestion]}, {name: lake, show: [lake]}]
 """
 
 from __future__ import annotations
@@ -24,11 +32,18 @@ from collections.abc import Iterator
 
 from archgen.checks import Context
 from archgen.findings import Finding
+from archgen.model.model import Spec
 from archgen.suggest import Suggester
+
+# Beyond this many components one picture no longer reads on a 16:9 slide: fitted to
+# 1280x720, the smallest text of benchmarks/specs/kafka-cdc.yaml (26 components) is under
+# 10 px (benchmarks/layout_bench.py).
+LARGE = 25
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     spec = ctx.spec
+    yield from _suggest_views(spec)
     suggest = Suggester([*spec.components, *spec.groups])
     seen: set[str] = set()
     pictures: dict[str, str] = {}  # file-name suffix -> the view that writes it
@@ -50,3 +65,16 @@ def check(ctx: Context) -> Iterator[Finding]:
             if ref.id not in spec.components and ref.id not in spec.groups:
                 hint = suggest.hint(ref.id) or "views name component or group ids"
                 yield Finding("E207", f"view `{view.name}` names unknown id `{ref.id}`", ref.path, hint=hint)
+
+
+def _suggest_views(spec: Spec) -> Iterator[Finding]:
+    """I209 on a large diagram without views: a view per top-level group reads on a slide."""
+    parent = spec.component_groups()
+    top = [gid for gid in spec.groups if gid not in parent]
+    if spec.views or len(spec.components) <= LARGE or len(top) < 2:
+        return
+    views = ", ".join(f"{{name: {gid}, show: [{gid}]}}" for gid in top)
+    yield Finding("I209", f"{len(spec.components)} components are too many to read in one picture on a slide",
+                  ("groups",), on_key=True,
+                  hint=f"add a view per group, `views: [{views}]`, or draw an overview with "
+                       "`archgen render --collapse`")

@@ -16,6 +16,8 @@ class RenderOptions:
     scale: float = 1.0
     theme: str | None = None
     legend: bool = False
+    annotate: bool = False  # mark the components and flows that have warnings
+    collapse: bool = False  # draw each top-level group as one node with counted edges
 
     def with_formats(self, formats: tuple[str, ...]) -> RenderOptions:
         """The same options for other formats."""

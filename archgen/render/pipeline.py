@@ -38,7 +38,8 @@ def draw_graph(graph: Graph, options: RenderOptions, outputs: list[Output]) -> d
 
 def draw(spec: Spec, name: str, options: RenderOptions, outputs: list[Output]) -> dict[str, bytes]:
     """``{file name: bytes}`` for ``outputs`` of a checked spec drawn as ``name``."""
-    return draw_graph(build_graph(spec, name, options.theme), options, outputs)
+    graph = build_graph(spec, name, options.theme, annotate=options.annotate, collapse=options.collapse)
+    return draw_graph(graph, options, outputs)
 
 
 def draw_stamped(spec: Spec, source: bytes, name: str, options: RenderOptions, outputs: list[Output],

@@ -56,7 +56,14 @@ def pictures(spec: Spec, views: list[str] | tuple[str, ...] | None = None, full:
 def planned_outputs(spec: Spec, name: str, options: RenderOptions,
                     views: list[str] | tuple[str, ...] | None = None, full: bool = True,
                     steps: bool = True) -> list[Output]:
-    """The files drawing ``spec`` as ``name`` writes: each picture in each format of ``options``."""
+    """The files drawing ``spec`` as ``name`` writes: each picture in each format of ``options``.
+
+    ``options.collapse`` draws an overview of the whole diagram, so asking for views as well
+    is a usage error.
+    """
+    if options.collapse and views:
+        raise UsageError("--collapse draws an overview of the whole diagram, not of views",
+                         hint="leave out --view/--all-views, or --collapse")
     out = []
     for state in pictures(spec, views, full, steps):
         suffix = state.suffix if state is not None else ""
