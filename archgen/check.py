@@ -1,17 +1,23 @@
-"""The check pipeline: bytes → YAML → schema → model → rule families → positioned findings."""
+"""The check pipeline: bytes → YAML → schema → model → rule families → positioned findings.
+
+The pipeline is the table ``STAGES``: each stage declares the codes it may report and
+whether an error of its own stops the stages after it. The rule families run as the last
+stage (``archgen.checks``). Findings are then positioned, suppressed and sorted.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from archgen.codes import UNSUPPRESSIBLE
 from archgen.errors import UsageError
 from archgen.files import file_kind, read_limited
 from archgen.findings import Finding, has_errors, sort_key
 from archgen.model.loader import Document, Limits, decode, load_text
 from archgen.model.model import ROLE_SECTIONS, Spec
+from archgen.suppress import unsuppressed
 
 # Bounds on what a spec may ask for, checked on the plain data before anything else runs:
 # each check is linear in these, and views multiply the pictures drawn.
@@ -77,40 +83,119 @@ def check_file(path: str | os.PathLike, limits: Limits | None = None,
     return check_source(raw, str(path), limits, ignore)
 
 
-def check_source(raw: bytes | str, file: str, limits: Limits | None = None,
-                 ignore: tuple[str, ...] = ()) -> CheckResult:
-    """Check one spec's content; never raises for anything the content holds."""
-    limits = limits or Limits()
-    if isinstance(raw, str):
-        raw = raw.encode("utf-8")
-    text, findings = decode(raw, limits)
-    doc = None
-    if text is not None:
-        doc, more = load_text(text, file, limits)
-        findings += more
-    result = CheckResult(file, findings, None, doc)
-    if doc is None or has_errors(findings):
-        return _finish(result, ignore)
-    findings += _version(doc)
-    if has_errors(findings):
-        return _finish(result, ignore)
-    findings += size_limits(doc.data)
-    if has_errors(findings):
-        return _finish(result, ignore)
+@dataclass
+class _Run:
+    """What the stages hand on: each fills in what the next one reads."""
+
+    raw: bytes
+    file: str
+    limits: Limits
+    text: str | None = None
+    doc: Document | None = None
+    spec: Spec | None = None
+
+
+StopRule = Callable[[_Run, list[Finding]], bool]
+
+
+def _any_error(state: _Run, findings: list[Finding]) -> bool:
+    return has_errors(findings)
+
+
+def _no_text(state: _Run, findings: list[Finding]) -> bool:
+    return state.text is None  # a bad byte still lets YAML report its own problems
+
+
+def _no_document(state: _Run, findings: list[Finding]) -> bool:
+    return state.doc is None or has_errors(findings)
+
+
+def _error_but_unknown_service(state: _Run, findings: list[Finding]) -> bool:
+    return any(f.is_error and f.code != "E110" for f in findings)  # the rules still check the rest
+
+
+def _never(state: _Run, findings: list[Finding]) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the pipeline: the codes it may report (reporting another is an internal
+    error, E999) and when it stops the stages after it, given everything reported so far."""
+
+    name: str
+    run: Callable[[_Run], list[Finding]]
+    codes: tuple[str, ...]
+    stop: StopRule
+
+
+def _decode(state: _Run) -> list[Finding]:
+    state.text, findings = decode(state.raw, state.limits)
+    return findings
+
+
+def _load(state: _Run) -> list[Finding]:
+    if state.text is None:
+        return []
+    state.doc, findings = load_text(state.text, state.file, state.limits)
+    return findings
+
+
+def _schema(state: _Run) -> list[Finding]:
     from archgen.model.schema import validate
 
-    schema_findings = validate(doc.data)
-    findings += schema_findings
-    if any(f.is_error and f.code != "E110" for f in schema_findings):
-        return _finish(result, ignore)
+    return validate(state.doc.data)
+
+
+def _rules(state: _Run) -> list[Finding]:
     from archgen.checks import Context, run_all
     from archgen.model.parse import build_model
 
-    spec, model_findings = build_model(doc)
-    findings += model_findings
-    findings += run_all(Context.for_spec(spec))
-    result.spec = spec
+    state.spec, findings = build_model(state.doc)
+    return findings + run_all(Context.for_spec(state.spec))
+
+
+def _rule_codes() -> tuple[str, ...]:
+    from archgen.checks import registry
+    from archgen.model.parse import CODES
+
+    return (*CODES, *(c for family in registry() for c in family.codes), "E999")
+
+
+def stages() -> tuple[Stage, ...]:
+    """The pipeline, in order."""
+    from archgen.model import loader, schema
+
+    return (
+        Stage("decode", _decode, loader.DECODE_CODES, _no_text),
+        Stage("yaml", _load, loader.CODES, _no_document),
+        Stage("version", lambda s: _version(s.doc), ("E105",), _any_error),
+        Stage("size", lambda s: size_limits(s.doc.data), ("E005",), _any_error),
+        Stage("schema", _schema, schema.CODES, _error_but_unknown_service),
+        Stage("rules", _rules, _rule_codes(), _never),
+    )
+
+
+def check_source(raw: bytes | str, file: str, limits: Limits | None = None,
+                 ignore: tuple[str, ...] = ()) -> CheckResult:
+    """Check one spec's content; never raises for anything the content holds."""
+    state = _Run(raw.encode("utf-8") if isinstance(raw, str) else raw, file, limits or Limits())
+    result = CheckResult(file)
+    for stage in stages():
+        found = stage.run(state)
+        result.findings += found + undeclared(stage.name, stage.codes, found)
+        result.document, result.spec = state.doc, state.spec
+        if stage.stop(state, result.findings):
+            break
     return _finish(result, ignore)
+
+
+def undeclared(name: str, codes: tuple[str, ...], found: list[Finding]) -> list[Finding]:
+    """E999 for each code a stage or family reported without declaring it: the registry is
+    what docs/rules.md and SARIF list, so it must not miss a code."""
+    return [Finding("E999", f"internal error: the {name} checks reported {code}, which they do not declare",
+                    (), hint="please report this with the spec that caused it")
+            for code in sorted({f.code for f in found} - set(codes))]
 
 
 def _version(doc: Document) -> list[Finding]:
@@ -164,30 +249,9 @@ def size_limits(data: dict) -> list[Finding]:
     return out
 
 
-def _suppressed(finding: Finding, spec: Spec | None, ignore: tuple[str, ...],
-                flow_ignores: dict[int, tuple[str, ...]]) -> bool:
-    if finding.code.startswith(UNSUPPRESSIBLE):
-        return False
-    if any(finding.code.startswith(p) for p in ignore):
-        return True
-    if spec is None or len(finding.path) < 2:
-        return False
-    local: tuple[str, ...] = ()
-    head, key = finding.path[0], finding.path[1]
-    if head in ROLE_SECTIONS and key in spec.components:
-        local = spec.components[key].ignore
-    elif head == "flows":
-        local = flow_ignores.get(key, ())
-    return any(finding.code.startswith(p) for p in local)
-
-
 def _finish(result: CheckResult, ignore: tuple[str, ...]) -> CheckResult:
     positioned = []
-    # indexed once: a spec can have many findings and many flows
-    flow_ignores = {f.index: f.ignore for f in result.spec.flows if f.ignore} if result.spec else {}
-    for f in result.findings:
-        if _suppressed(f, result.spec, ignore, flow_ignores):
-            continue
+    for f in unsuppressed(result.findings, result.spec, ignore):
         if result.document is not None and f.line == 0:
             line, column = result.document.positions.locate(f.path, f.on_key, f.offset)
         else:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import warnings
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -24,7 +25,7 @@ import typer
 from typer.core import TyperGroup
 
 from archgen import __version__
-from archgen.errors import ArchgenError, UsageError
+from archgen.errors import ArchgenError, GraphvizWarning, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
 HELP_WIDTH = 80
@@ -167,11 +168,16 @@ def _use_color(when: ColorWhen, stream) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
+def exit_code_for(exc: ArchgenError) -> int:
+    """The exit code of an error: 2 for a usage error, 3 for anything that failed while working."""
+    return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_RENDER
+
+
 def _fail(exc: ArchgenError) -> typer.Exit:
     typer.echo(f"archgen: error: {exc.message}", err=True)
     if exc.hint:
         typer.echo(f"    hint: {exc.hint}", err=True)
-    return typer.Exit(exc.exit_code)
+    return typer.Exit(exit_code_for(exc))
 
 
 def _warn(message: str) -> None:
@@ -214,7 +220,7 @@ def _inputs(args: list[str], stdin_filename: str | None, max_bytes: int) -> list
 
 
 def _check_ignores(ignore: list[str] | None) -> None:
-    from archgen.codes import ignore_problem
+    from archgen.suppress import ignore_problem
 
     for prefix in ignore or ():
         problem = ignore_problem(prefix)
@@ -382,7 +388,7 @@ def render(
             typer.echo(_about(result.file, exc.message), err=True)
             if exc.hint:
                 typer.echo(f"    hint: {exc.hint}", err=True)
-            code = max(code, exc.exit_code)
+            code = max(code, exit_code_for(exc))
             continue
         if not quiet:
             for path in written:
@@ -597,7 +603,8 @@ def build(
     elif not quiet:
         typer.echo(f"built {report.count('built')}, unchanged {report.count('unchanged')}, failed {failed}, "
                    f"removed {len(report.removed)} in {report.seconds:.2f}s", err=True)
-    raise typer.Exit(report.exit_code(strict))
+    code = EXIT_FINDINGS if report.rejected(strict) else EXIT_OK
+    raise typer.Exit(max([code, *(exit_code_for(e) for e in report.failures(strict))]))
 
 
 def _no_spec_found(paths: list[Path]) -> None:
@@ -658,13 +665,25 @@ def help_pages() -> dict[str, str]:
     return pages
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings that domain code raises (Graphviz trouble) are printed like archgen's own."""
+    if issubclass(category, GraphvizWarning):
+        _warn(f"graphviz: {message}")
+    else:  # pragma: no cover - a library's warning keeps Python's format
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
+
+
 def main() -> None:
     """Run the typer app (``archgen.entry.main`` answers -V and -h before this)."""
+    warnings.showwarning = _show_warning
     try:
         app()
     except ArchgenError as exc:  # pragma: no cover - commands handle their own
         typer.echo(f"archgen: error: {exc.message}", err=True)
-        sys.exit(exc.exit_code)
+        sys.exit(exit_code_for(exc))
     except KeyboardInterrupt:  # pragma: no cover
         sys.exit(130)
 

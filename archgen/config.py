@@ -34,6 +34,8 @@ from archgen.errors import UsageError
 from archgen.findings import Finding
 from archgen.model.loader import MAX_BYTES_CEILING
 
+CODES = ("W501",)  # what reading a configuration file reports
+
 YAML_NAME = ".archgen.yaml"
 PYPROJECT = "pyproject.toml"
 KEYS = ("ignore", "strict", "formats", "output", "theme", "scale", "max-bytes", "per-file-ignores")

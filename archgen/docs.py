@@ -41,13 +41,15 @@ def rules_markdown() -> str:
         "",
         "The first letter of a code is its severity: **E** error (the spec is not rendered),",
         "**W** warning, **I** info. Suppress a code with `ignore: [CODE]` on a component or flow,",
-        "or `--ignore PREFIX` on the command line (errors about unknown ids cannot be suppressed).",
+        "or `--ignore PREFIX` on the command line, unless the table says it cannot be ignored.",
+        "Codes are listed in the order a spec meets the checks that report them.",
         "",
-        "| code | severity | name | meaning |",
-        "|---|---|---|---|",
+        "| code | severity | name | reported by | can be ignored | meaning |",
+        "|---|---|---|---|---|---|",
     ]
     for c in load_codes().values():
-        out.append(f"| <a id=\"{c.code.lower()}\"></a>`{c.code}` | {c.severity} | {c.name} | {_cell(c.summary)} |")
+        out.append(f"| <a id=\"{c.code.lower()}\"></a>`{c.code}` | {c.severity} | {c.name} | {c.family} | "
+                   f"{'yes' if c.suppressible else 'no'} | {_cell(c.summary)} |")
     out += ["", "## Mechanisms", "", "| mechanism | edge label | kind | status | meaning |",
             "|---|---|---|---|---|"]
     for m in sorted(book.mechanisms.values(), key=lambda m: m.id):

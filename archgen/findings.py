@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from enum import Enum
+from dataclasses import dataclass, field
 from typing import Any
 
 Path = tuple[Any, ...]
@@ -11,10 +10,9 @@ Path = tuple[Any, ...]
 SEVERITY_BY_LETTER = {"E": "error", "W": "warning", "I": "info"}
 
 
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
+def severity_of(code: str) -> str:
+    """A code's severity is its first letter: E error, W warning, I info."""
+    return SEVERITY_BY_LETTER[code[0]]
 
 
 @dataclass(frozen=True)
@@ -40,14 +38,11 @@ class Finding:
 
     @property
     def severity(self) -> str:
-        return SEVERITY_BY_LETTER[self.code[0]]
+        return severity_of(self.code)
 
     @property
     def is_error(self) -> bool:
         return self.code.startswith("E")
-
-    def with_position(self, file: str, line: int, column: int) -> Finding:
-        return replace(self, file=file, line=line, column=column)
 
     def as_dict(self) -> dict[str, Any]:
         """The public JSON shape of a finding."""

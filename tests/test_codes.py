@@ -50,7 +50,7 @@ def test_crashing_family_becomes_e999(monkeypatch):
     real = checks_pkg.registry
 
     def patched():
-        return {**real(), "boom": boom}
+        return (*real(), checks_pkg.Family("boom", boom, ()))
 
     monkeypatch.setattr(checks_pkg, "registry", patched)
     found = check_file(DIR / "E301.pass.yaml").findings

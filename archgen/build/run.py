@@ -20,7 +20,7 @@ from archgen.build.workers import Progress, Task, run
 from archgen.cache.freshness import problems
 from archgen.cache.keys import output_keys
 from archgen.check import CheckResult, check_source, read_spec
-from archgen.errors import ArchgenError, RenderError, UsageError
+from archgen.errors import KINDS, ArchgenError, RenderError, UsageError
 from archgen.model.loader import Limits
 from archgen.render.naming import stem
 from archgen.render.options import RenderOptions
@@ -75,17 +75,14 @@ class BuildReport:
     def findings(self):
         return [f for s in self.specs for f in s.result.findings]
 
-    def exit_code(self, strict: bool = False) -> int:
-        """0 all current; 1 findings (or, with ``--check``, anything missing or stale); 3 drawing failed."""
-        code = 0
-        for s in self.specs:
-            if not s.result.ok(strict) or s.result.spec is None:
-                code = max(code, 1)
-            elif s.error is not None:
-                code = max(code, s.error.exit_code)
-        if self.problems:
-            code = max(code, 1)
-        return code
+    def rejected(self, strict: bool = False) -> bool:
+        """Whether a spec has findings that stop it, or (``--check``) an output is missing or stale."""
+        return bool(self.problems) or any(not s.result.ok(strict) or s.result.spec is None for s in self.specs)
+
+    def failures(self, strict: bool = False) -> list[ArchgenError]:
+        """Why valid specs could not be drawn."""
+        return [s.error for s in self.specs
+                if s.result.ok(strict) and s.result.spec is not None and s.error is not None]
 
 
 def build(paths: list[str | os.PathLike], out_dir: str | os.PathLike, options: BuildOptions | None = None,
@@ -146,10 +143,9 @@ def _draw(todo: list[Task], report: BuildReport, manifest: Manifest, refs: dict[
     for done in run(todo, options.jobs, progress):
         outcome = by_path[done.spec]
         if done.error:
-            message, hint, code = done.error
+            message, hint, kind = done.error
             outcome.status = "failed"
-            outcome.error = RenderError(message, hint)
-            outcome.error.exit_code = code
+            outcome.error = KINDS.get(kind, RenderError)(message, hint)
             continue
         for file_name in done.written:
             manifest.outputs[file_name] = Entry(refs[outcome.path], outcome.outputs[file_name])

@@ -109,6 +109,6 @@ def draw_task(task: Task) -> Done:
         write_all({Path(task.out_dir) / name: data for name, data in files.items()})
         return Done(task.spec, tuple(files))
     except ArchgenError as exc:
-        return Done(task.spec, error=(exc.message, exc.hint, exc.exit_code))
+        return Done(task.spec, error=(exc.message, exc.hint, type(exc).__name__))
     except Exception as exc:  # a bug or a Graphviz crash must not stop the other specs
-        return Done(task.spec, error=(f"{task.spec}: drawing failed: {exc!r}", None, 3))
+        return Done(task.spec, error=(f"{task.spec}: drawing failed: {exc!r}", None, "RenderError"))

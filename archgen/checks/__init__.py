@@ -1,6 +1,8 @@
 """Rule families: each module checks one aspect of a spec and yields findings.
 
-The registry is explicit; a family that crashes becomes an E999 finding, never a traceback.
+The registry is explicit: each family declares the codes it reports (its module's ``CODES``),
+and the registry is what docs/rules.md and SARIF list. A family that crashes, or reports a
+code it did not declare, becomes an E999 finding, never a traceback.
 """
 
 from __future__ import annotations
@@ -29,31 +31,39 @@ class Context:
         return cls(spec, load_services(), load_rules(), load_instances())
 
 
-Family = Callable[[Context], Iterable[Finding]]
+Check = Callable[[Context], Iterable[Finding]]
 
 
-def registry() -> dict[str, Family]:
+@dataclass(frozen=True)
+class Family:
+    """A rule family: its name, its check, and every code the check may report."""
+
+    name: str
+    check: Check
+    codes: tuple[str, ...]
+
+
+def registry() -> tuple[Family, ...]:
     """Every rule family, in the order they run."""
     from archgen.checks import constraints, emr, integration, roles, status, structure, views
 
-    return {
-        "structure": structure.check,
-        "roles": roles.check,
-        "integration": integration.check,
-        "constraints": constraints.check,
-        "status": status.check,
-        "emr": emr.check,
-        "views": views.check,
-    }
+    return tuple(Family(module.__name__.rsplit(".", 1)[1], module.check, module.CODES)
+                 for module in (structure, roles, integration, constraints, status, emr, views))
 
 
-def run_all(ctx: Context) -> list[Finding]:
+def run_all(ctx: Context, families: tuple[Family, ...] | None = None) -> list[Finding]:
     """Run every family; a crash in one is reported and the others still run."""
+    from archgen.check import undeclared
+
     out: list[Finding] = []
-    for name, family in registry().items():
+    for family in families or registry():
+        found: list[Finding] = []
         try:
-            out.extend(family(ctx))
+            found.extend(family.check(ctx))
         except Exception as exc:  # noqa: BLE001 - a rule bug must not hide other findings
-            out.append(Finding("E999", f"internal error in the {name} checks: {exc!r}", (),
+            out += found  # what it found before the crash still counts
+            out.append(Finding("E999", f"internal error in the {family.name} checks: {exc!r}", (),
                                hint="please report this with the spec that caused it"))
+            continue
+        out += found + undeclared(family.name, family.codes, found)
     return out

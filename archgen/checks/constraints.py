@@ -31,6 +31,8 @@ from archgen.catalog.constraints import Edge, Violation, load_constraints, viola
 from archgen.checks import Context
 from archgen.findings import Finding
 
+CODES = ("E310", "E311", "E312", "W310", "I310")  # every code this family reports
+
 
 class _Hints(dict):
     def __missing__(self, key: str) -> str:

@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from archgen.checks import Context
 from archgen.findings import Finding
 
+CODES = ("E401", "W401", "W402", "W403", "W404", "I401")  # every code this family reports
+
 SPOT_RISK = {
     "primary": "losing the primary node ends the whole cluster",
     "core": "core nodes hold HDFS data, so losing them can lose data",

@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from archgen.checks import Context
 from archgen.findings import Finding
 
+CODES = ("E301", "E302")  # every code this family reports
+
 MAX_LISTED = 8
 
 

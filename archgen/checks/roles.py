@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from archgen.checks import Context
 from archgen.findings import Finding
 
+CODES = ("W204", "W205")  # every code this family reports
+
 
 def check(ctx: Context) -> Iterator[Finding]:
     for comp in ctx.spec.components.values():

@@ -27,6 +27,8 @@ from archgen.catalog.services import Service, today
 from archgen.checks import Context
 from archgen.findings import Finding
 
+CODES = ("E303", "W301", "W302")  # every code this family reports
+
 
 def _when(since: str | None) -> str:
     return f" since {since}" if since else ""

@@ -19,6 +19,8 @@ from archgen.checks import Context
 from archgen.findings import Finding
 from archgen.suggest import Suggester
 
+CODES = ("E005", "E201", "E203", "E204", "E206", "W201", "W202", "W203")  # every code this family reports
+
 # Graphviz nests one cluster per group level, and drawing walks them: past this depth a
 # diagram is unreadable anyway.
 MAX_GROUP_DEPTH = 32

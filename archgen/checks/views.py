@@ -40,6 +40,8 @@ from archgen.suggest import Suggester
 # 10 px (benchmarks/layout_bench.py).
 LARGE = 25
 
+CODES = ("E207", "E208", "E209", "I209")  # every code this family reports
+
 
 def check(ctx: Context) -> Iterator[Finding]:
     spec = ctx.spec

@@ -7,6 +7,8 @@ from typing import Any
 
 from archgen.findings import Finding
 
+CODES = ("E601", "E602", "W601", "W602")  # what `archgen import` and `archgen diff` report
+
 
 @dataclass
 class Resource:

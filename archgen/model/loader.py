@@ -17,6 +17,10 @@ import yaml
 
 from archgen.findings import Finding, Path
 
+# The codes each step may report (see archgen.check.stages).
+DECODE_CODES = ("E005", "E006", "W006")
+CODES = ("E001", "E002", "E003", "E004", "E005", "E007", "E101", "E102")
+
 try:  # libyaml is much faster on big specs; the pure loader gives the same marks
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - wheels ship libyaml

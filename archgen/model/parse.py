@@ -7,6 +7,8 @@ from archgen.findings import Finding
 from archgen.model.loader import Document
 from archgen.model.model import ROLE_SECTIONS, Component, Emr, Flow, Group, NodeGroup, Ref, Spec, View
 
+CODES = ("E202", "E205")  # ids declared twice, found while building the model
+
 
 def split_chain(text: str) -> list[tuple[str, int]]:
     """``"a -> b -> c"`` to ``[("a", 0), ("b", 5), ("c", 10)]``: ids and their offsets."""

@@ -16,6 +16,8 @@ from archgen.catalog.integrations import load_rules
 from archgen.catalog.services import load_services
 from archgen.findings import Finding, json_path
 
+CODES = ("E101", "E102", "E103", "E104", "E106", "E110")  # the codes validate() reports
+
 SCHEMA_ID = "https://archgen.dev/schemas/archgen.schema.json"
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 CODE_PATTERN = r"^[EWI][0-9]{0,3}$"

@@ -7,9 +7,10 @@ import os
 import re
 import sys
 import tempfile
+import warnings
 from dataclasses import replace
 
-from archgen.errors import RenderError
+from archgen.errors import GraphvizWarning, RenderError
 from archgen.render.graph import GCluster, GNode, Graph, escape, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
@@ -160,7 +161,7 @@ def _layout(g) -> None:
             g.layout(prog="dot")
     for line in trouble:
         if line.startswith("Error"):
-            sys.stderr.write(f"graphviz: {line}\n")
+            warnings.warn(line, GraphvizWarning, stacklevel=2)
 
 
 def _node_order(graph: Graph) -> list[GNode]:

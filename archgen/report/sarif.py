@@ -7,7 +7,7 @@ from pathlib import PurePath
 
 from archgen import __version__
 from archgen.codes import load_codes
-from archgen.findings import Finding
+from archgen.findings import Finding, severity_of
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 RULES_DOC = "https://archgen.dev/rules/"
@@ -42,7 +42,7 @@ def format(findings: list[Finding]) -> str:  # noqa: A001 - the reporter interfa
         entry = codes.get(code)
         name = entry.name if entry else code
         summary = entry.summary if entry else code
-        level = LEVELS[{"E": "error", "W": "warning", "I": "info"}[code[0]]]
+        level = LEVELS[severity_of(code)]
         rules.append({
             "id": code,
             "name": name,
