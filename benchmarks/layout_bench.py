@@ -1,13 +1,15 @@
 """Layout quality of archgen against a plain mingrammer `diagrams` program, spec by spec.
 
-    python benchmarks/layout_bench.py [SPEC ...] [--no-diagrams] [--keep DIR]
+    python benchmarks/layout_bench.py [SPEC ...] [--no-diagrams] [--collapse] [--keep DIR]
 
 With no SPEC it measures the examples (`specs/*.yaml`) and the realistic architectures in
 `benchmarks/specs/`. Each spec is drawn by `archgen render -f svg` (a whole process) and,
 unless `--no-diagrams`, as the same graph written as a `diagrams` program: the same nodes,
 icons, nested groups and direction, every edge labelled with its mechanism, as a person
 using `diagrams` would write it. Both SVGs go through `layout_metrics.measure`; the table is
-Markdown. The `diagrams` side needs Graphviz's `dot` program (`apt-get install graphviz`).
+Markdown. `--collapse` adds a row for `archgen render --collapse` (the overview with one node
+per top-level group) of each spec over 25 components. The `diagrams` side needs Graphviz's
+`dot` program (`apt-get install graphviz`).
 """
 
 from __future__ import annotations
@@ -78,10 +80,17 @@ def diagrams_program(spec_path: Path, out: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def archgen_svg(spec: Path, out: Path) -> Path:
-    subprocess.run([sys.executable, "-m", "archgen", "render", str(spec), "-T", "svg", "-o", str(out)],
+def archgen_svg(spec: Path, out: Path, *options: str) -> Path:
+    folder = out / "-".join(o.strip("-") for o in options) if options else out
+    subprocess.run([sys.executable, "-m", "archgen", "render", str(spec), "-T", "svg", "-o", str(folder), *options],
                    check=True, capture_output=True)
-    return out / f"{spec.stem}.svg"
+    return folder / f"{spec.stem}.svg"
+
+
+def components(spec: Path) -> int:
+    from archgen.check import check_file
+
+    return len(check_file(spec).spec.components)
 
 
 def diagrams_svg(spec: Path, out: Path) -> Path:
@@ -96,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("specs", nargs="*", type=Path)
     parser.add_argument("--no-diagrams", action="store_true")
+    parser.add_argument("--collapse", action="store_true", help="also measure the --collapse overview")
     parser.add_argument("--keep", type=Path, help="keep the SVGs in this folder")
     args = parser.parse_args(argv)
     specs = args.specs or sorted((ROOT / "specs").glob("*.yaml")) + sorted((HERE / "specs").glob("*.yaml"))
@@ -107,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         print("|---" * (len(SHOWN) + 2) + "|")
         for spec in specs:
             rows = [("archgen", measure_file(archgen_svg(spec, out)))]
+            if args.collapse and components(spec) > 25:
+                rows.append(("archgen --collapse", measure_file(archgen_svg(spec, out, "--collapse"))))
             if with_diagrams:
                 rows.append(("diagrams", measure_file(diagrams_svg(spec, out))))
             for tool, m in rows:

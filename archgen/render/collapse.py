@@ -20,8 +20,10 @@ def collapse_groups(graph: Graph, spec: Spec, services: ServiceCatalog) -> Graph
         return graph
     owner: dict[str, str] = {}
     for cluster in graph.clusters:
-        for comp in spec.expand([cluster.id]):
-            owner[comp] = cluster.id
+        inside = spec.expand([cluster.id])
+        for comp in spec.components:  # spec order, not the set's: the same icon on every run
+            if comp in inside:
+                owner[comp] = cluster.id
     nodes: list[GNode] = []
     placed: set[str] = set()
     by_id = {c.id: c for c in graph.clusters}

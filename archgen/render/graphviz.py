@@ -13,6 +13,7 @@ from dataclasses import replace
 from archgen.errors import GraphvizWarning, RenderError
 from archgen.render.graph import GCluster, GNode, Graph, escape, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path
+from archgen.render.quality import VARIANTS, Variant, measure
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
 from archgen.render.tooltips import apply_tooltips, edge_token, node_token, strip_tokens
 
@@ -174,8 +175,8 @@ def build_agraph(graph: Graph, legend: bool = False):
     return _build(graph, legend)[0]
 
 
-def _build(graph: Graph, legend: bool):
-    """The pygraphviz graph and its cluster subgraphs by cluster id."""
+def _build(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
+    """The pygraphviz graph and its cluster subgraphs by cluster id, with ``variant``'s settings."""
     import pygraphviz as pgv
 
     theme = THEMES[graph.theme]
@@ -186,6 +187,8 @@ def _build(graph: Graph, legend: bool):
         label=_html(graph.title, TITLE_PT, theme.text, bold=True), labelloc="t", labeljust="c",
         outputorder="edgesfirst",
     )
+    if variant.newrank:
+        g.graph_attr["newrank"] = "true"
     g.node_attr.update(shape="plain", fontname=FONT, margin="0")
     g.edge_attr.update(fontname=FONT, fontsize=str(EDGE_PT), arrowsize="0.8")
 
@@ -206,6 +209,7 @@ def _build(graph: Graph, legend: bool):
 
     cluster_names: dict[str, str] = {}
     subgraphs: dict[str, object] = {}
+    home = {nid: c.id for c in _walk(graph.clusters) for nid in c.nodes}  # innermost group
     index = {node.id: i for i, node in enumerate(graph.nodes)}
     for node in _node_order(graph):
         g.add_node(node.id, label=_node_label(node, theme), **_link(node_token(index[node.id]), node.url))
@@ -226,6 +230,8 @@ def _build(graph: Graph, legend: bool):
             attrs["tailport"] = tail_side
         if edge.target in plain:
             attrs["headport"] = head_side
+        if variant.cross_minlen > 1 and home.get(edge.source) != home.get(edge.target):
+            attrs["minlen"] = str(variant.cross_minlen)
         g.add_edge(edge.source, edge.target, **attrs)
     if legend:
         _add_legend(g, graph, theme, counter)
@@ -274,12 +280,7 @@ def render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: f
 
     Returns ``{suffix: {format: bytes}}``; every picture keeps the full layout's positions.
     """
-    g, subgraphs = _laid_out(graph, legend)
-    if graph.auto_direction and len(graph.nodes) > 2 and graph.direction in ("LR", "RL"):
-        other = replace(graph, direction="TB")
-        g2, subgraphs2 = _laid_out(other, legend)
-        if _slide_fit(g2) > SWITCH * _slide_fit(g):
-            g, subgraphs, graph = g2, subgraphs2, other
+    g, subgraphs, graph = _best_layout(graph, legend)
     theme = THEMES[graph.theme]
     out: dict[str, dict[str, bytes]] = {}
     with _captured_stderr():
@@ -295,10 +296,49 @@ def render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: f
 
 SLIDE = (1280.0, 720.0)
 SWITCH = 1.1  # TB replaces LR only when its text is this much larger on a slide
+SEARCH_NODES = 60  # up to this many nodes every variant is laid out and measured
+KEEP_FIT = 0.85  # a layout competes when its text is at least this share of the largest on a slide
+TEXT_WEIGHT = 30  # score points per 100% of text size lost on a slide
 
 
-def _laid_out(graph: Graph, legend: bool):
-    g, subgraphs = _build(graph, legend)
+def _best_layout(graph: Graph, legend: bool):
+    """The laid-out pygraphviz graph, its subgraphs and the graph model it was drawn from.
+
+    A graph whose direction is left out is also laid out top to bottom; up to
+    ``SEARCH_NODES`` nodes, each direction with every ``quality.VARIANTS`` setting. Each
+    layout's measured score (crossings, struck and far labels, detours) grows by
+    ``TEXT_WEIGHT`` per 100% of text size lost on a slide against the layout whose text is
+    largest, and layouts under ``KEEP_FIT`` of it are left out; the lowest total wins, ties
+    keep the earlier. Larger graphs are only laid out plainly, and the larger text wins.
+    Top to bottom counts ``SWITCH`` times smaller than it is, so it replaces the spec's
+    left-to-right only when it reads clearly better.
+    """
+    directions = [graph]
+    if graph.auto_direction and len(graph.nodes) > 2 and graph.direction in ("LR", "RL"):
+        directions.append(replace(graph, direction="TB"))
+    variants = VARIANTS if len(graph.nodes) <= SEARCH_NODES else VARIANTS[:1]
+    tried = []
+    for d in directions:
+        for variant in variants:
+            g, subgraphs = _laid_out(d, legend, variant)
+            fit = _slide_fit(g) / (SWITCH if d is not graph else 1.0)
+            tried.append((g, subgraphs, d, fit))
+    largest = max(t[3] for t in tried)
+    kept = [t for t in tried if t[3] >= KEEP_FIT * largest]
+    if len(kept) == 1 or len(variants) == 1:  # too large to measure: the larger text wins
+        g, subgraphs, chosen, _ = max(kept, key=lambda t: t[3])
+        return g, subgraphs, chosen
+
+    def total(t) -> float:
+        quality = measure(t[0], t[2], t[1], EDGE_PT, EDGE_WRAP)
+        return quality.score + TEXT_WEIGHT * (largest / t[3] - 1)
+
+    g, subgraphs, chosen, _ = min(kept, key=total)
+    return g, subgraphs, chosen
+
+
+def _laid_out(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
+    g, subgraphs = _build(graph, legend, variant)
     try:
         _layout(g)
     except Exception as exc:  # pygraphviz raises plain exceptions for Graphviz failures

@@ -1,0 +1,242 @@
+"""How well a laid-out graph reads, measured on Graphviz's own geometry, and the settings tried.
+
+Graphviz's ``dot`` minimises crossings heuristically; its result depends on settings such
+as ``newrank`` and the ``minlen`` of edges between groups, and no one setting is best for
+every architecture. The renderer lays a graph out with each ``Variant`` below and keeps the
+one with the lowest ``Quality.score``, among those whose text stays nearly as large on a
+slide as the best one's. Measured: ``benchmarks/layout_bench.py``.
+
+Everything here reads the positions Graphviz stored on the laid-out pygraphviz graph
+(node ``pos``/``width``/``height``, edge ``pos``/``lp``, cluster ``bb``), in points; no
+picture is drawn. Edge label boxes are computed from their text with the font's advance
+widths (``archgen/data/text-widths.yaml``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from archgen.render.graph import GCluster, Graph, wrap
+
+FAR = 20.0  # a label further than this from its own edge reads as another edge's
+LOOP = 1.5  # an edge longer than this times the straight distance between its ends is a loop
+SAMPLES = 6  # points per cubic Bézier segment
+# each of these spoils a picture more than one more crossing does
+LABEL_WEIGHT, DETOUR_WEIGHT = 4, 3
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Graphviz settings to lay a graph out with."""
+
+    name: str
+    newrank: bool = False
+    cross_minlen: int = 1  # minlen of an edge whose ends sit in different groups
+
+
+VARIANTS = (Variant("plain"), Variant("newrank", newrank=True), Variant("spread", cross_minlen=2))
+
+
+@dataclass(frozen=True)
+class Quality:
+    crossings: int
+    struck: int  # labels a line passes through (their own edge's or another's)
+    far: int  # labels further than FAR from their own edge
+    foreign: int  # edges through a group that holds neither end
+    loops: int  # edges longer than LOOP times the straight distance
+
+    @property
+    def score(self) -> int:
+        """Lower is better: crossings, plus a weight per label or route problem."""
+        return (self.crossings + LABEL_WEIGHT * (self.struck + self.far)
+                + DETOUR_WEIGHT * (self.foreign + self.loops))
+
+
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+
+def _floats(text: str) -> list[float]:
+    return [float(v) for v in text.split(",")]
+
+
+def _node_box(attrs) -> Box:
+    x, y = _floats(attrs["pos"])[:2]
+    w, h = float(attrs["width"]) * 72 / 2, float(attrs["height"]) * 72 / 2
+    return x - w, y - h, x + w, y + h
+
+
+def spline_points(pos: str) -> list[Point]:
+    """A Graphviz edge ``pos`` (``e,x,y s,x,y`` arrow ends, then B-spline control points) as a polyline."""
+    control: list[Point] = []
+    end: Point | None = None
+    start: Point | None = None
+    for token in pos.split():
+        if token.startswith("e,"):
+            x, y = _floats(token[2:])
+            end = (x, y)
+        elif token.startswith("s,"):
+            x, y = _floats(token[2:])
+            start = (x, y)
+        else:
+            x, y = _floats(token)[:2]
+            control.append((x, y))
+    if not control:
+        return []
+    out = [start] if start is not None else []
+    out.append(control[0])
+    for i in range(1, len(control) - 2, 3):
+        p0, p1, p2, p3 = out[-1], control[i], control[i + 1], control[i + 2]
+        for k in range(1, SAMPLES + 1):
+            t = k / SAMPLES
+            u = 1 - t
+            out.append((u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t ** 3 * p3[0],
+                        u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t ** 3 * p3[1]))
+    if end is not None:
+        out.append(end)
+    return out
+
+
+def _bounds(points: list[Point]) -> Box:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _overlap(a: Box, b: Box, pad: float = 0.0) -> bool:
+    return a[0] - pad < b[2] and b[0] - pad < a[2] and a[1] - pad < b[3] and b[1] - pad < a[3]
+
+
+def _inside(b: Box, p: Point, pad: float = 0.0) -> bool:
+    return b[0] - pad <= p[0] <= b[2] + pad and b[1] - pad <= p[1] <= b[3] + pad
+
+
+def _cross(p: Point, q: Point, r: Point, s: Point) -> Point | None:
+    d = (q[0] - p[0]) * (s[1] - r[1]) - (q[1] - p[1]) * (s[0] - r[0])
+    if abs(d) < 1e-9:
+        return None
+    t = ((r[0] - p[0]) * (s[1] - r[1]) - (r[1] - p[1]) * (s[0] - r[0])) / d
+    u = ((r[0] - p[0]) * (q[1] - p[1]) - (r[1] - p[1]) * (q[0] - p[0])) / d
+    if 0 <= t <= 1 and 0 <= u <= 1:
+        return p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])
+    return None
+
+
+def _hits(points: list[Point], b: Box) -> bool:
+    """True when the polyline passes through box ``b``."""
+    corners = [(b[0], b[1]), (b[2], b[1]), (b[2], b[3]), (b[0], b[3])]
+    for p, q in zip(points, points[1:]):
+        if _inside(b, p) or _inside(b, q):
+            return True
+        if any(_cross(p, q, corners[i], corners[(i + 1) % 4]) for i in range(4)):
+            return True
+    return False
+
+
+def _distance(points: list[Point], b: Box) -> float:
+    """Distance from box ``b`` to the polyline (0 when it passes through)."""
+    if _hits(points, b):
+        return 0.0
+    best = math.inf
+    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    hw, hh = (b[2] - b[0]) / 2, (b[3] - b[1]) / 2
+    for p, q in zip(points, points[1:]):
+        for k in range(5):  # along the segment: enough to tell 20 pt from 40 pt
+            t = k / 4
+            x, y = p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])
+            dx, dy = max(abs(x - cx) - hw, 0.0), max(abs(y - cy) - hh, 0.0)
+            best = min(best, math.hypot(dx, dy))
+    return best
+
+
+@lru_cache(maxsize=1)
+def _widths() -> tuple[dict[str, float], float]:
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load(resources.files("archgen.data").joinpath("text-widths.yaml").read_text("utf-8"))
+    return {str(k): float(v) for k, v in data["widths"].items()}, float(data["default"])
+
+
+def text_width(text: str, size: float) -> float:
+    """The width in points of one line of text in the diagrams' font at ``size`` points."""
+    widths, default = _widths()
+    return sum(widths.get(c, default) for c in text) * size
+
+
+def _label_box(lp: str, text: str, warning: str | None, size: float, wrap_at: int) -> Box:
+    """An edge label's text box around its centre ``lp``, from its wrapped lines."""
+    lines = wrap(text, wrap_at) if text else []
+    if warning:
+        lines = [*lines, "\u26a0 " + warning]
+    x, y = _floats(lp)[:2]
+    w = max((text_width(line, size) for line in lines), default=0.0) / 2
+    h = len(lines) * size * 1.2 / 2
+    return x - w, y - h, x + w, y + h
+
+
+def _walk(clusters: Iterable[GCluster], path: tuple[str, ...] = ()):
+    for c in clusters:
+        yield c, path + (c.id,)
+        yield from _walk(c.clusters, path + (c.id,))
+
+
+def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int) -> Quality:
+    """The ``Quality`` of ``g``, the laid-out pygraphviz graph of ``graph``."""
+    nodes = {n.id: _node_box(g.get_node(n.id).attr) for n in graph.nodes}
+    groups: dict[str, tuple[str, ...]] = {}  # node -> the groups around it
+    boxes: dict[str, Box] = {}
+    for cluster, path in _walk(graph.clusters):
+        bb = subgraphs[cluster.id].graph_attr.get("bb")
+        if bb:
+            x0, y0, x1, y1 = _floats(bb)
+            boxes[cluster.id] = (x0 + 2, y0 + 2, x1 - 2, y1 - 2)
+        for nid in cluster.nodes:
+            groups[nid] = path
+    lines: list[list[Point]] = []
+    labels: list[Box | None] = []
+    for i, edge in enumerate(graph.edges):
+        attrs = g.get_edge(edge.source, edge.target, key=str(i)).attr
+        lines.append(spline_points(attrs.get("pos") or ""))
+        lp = attrs.get("lp")
+        labels.append(_label_box(lp, edge.label or "", edge.warning, label_pt, wrap_at)
+                      if lp and (edge.label or edge.warning) else None)
+    bounds = [_bounds(p) if p else (0.0, 0.0, 0.0, 0.0) for p in lines]
+    crossings = struck = far = foreign = loops = 0
+    for i, edge in enumerate(graph.edges):
+        points = lines[i]
+        if len(points) < 2:
+            continue
+        for j in range(i + 1, len(graph.edges)):
+            other = graph.edges[j]
+            if len(lines[j]) < 2 or not _overlap(bounds[i], bounds[j], 1):
+                continue
+            shared = [nodes[n] for n in {edge.source, edge.target} & {other.source, other.target}]
+            found: list[Point] = []
+            for p, q in zip(points, points[1:]):
+                for r, s in zip(lines[j], lines[j][1:]):
+                    x = _cross(p, q, r, s)
+                    if x is None or any(_inside(b, x, 6) for b in shared):
+                        continue
+                    if all(math.dist(x, f) > 3 for f in found):
+                        found.append(x)
+            crossings += len(found)
+        box = labels[i]
+        if box is not None:
+            inner = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)  # a line touching the text is fine
+            if any(len(lines[j]) > 1 and _overlap(bounds[j], inner) and _hits(lines[j], inner)
+                   for j in range(len(lines))):
+                struck += 1
+            if _distance(points, box) > FAR:
+                far += 1
+        allowed = set(groups.get(edge.source, ())) | set(groups.get(edge.target, ()))
+        if any(_inside(b, p) for cid, b in boxes.items() if cid not in allowed for p in points[1:-1]):
+            foreign += 1
+        straight = math.dist(points[0], points[-1])
+        length = sum(math.dist(p, q) for p, q in zip(points, points[1:]))
+        if straight > 1 and length / straight > LOOP:
+            loops += 1
+    return Quality(crossings, struck, far, foreign, loops)

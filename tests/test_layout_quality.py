@@ -1,0 +1,55 @@
+"""archgen.render.quality: the geometry the renderer measures to choose among layouts."""
+
+from __future__ import annotations
+
+import pytest
+
+from archgen.check import check_file
+from archgen.render import graphviz
+from archgen.render.graph import build_graph
+from archgen.render.quality import VARIANTS, Quality, measure, spline_points, text_width
+from benchmarks.layout_metrics import text_width as measured_width
+from tests.conftest import FIXTURES
+
+
+def test_spline_points_samples_each_cubic_and_keeps_the_arrow_end():
+    points = spline_points("e,100,0 0,0 30,0 60,0 90,0")
+    assert len(points) == 1 + 6 + 1
+    assert points[0] == (0.0, 0.0) and points[-1] == (100.0, 0.0)
+    assert points[3] == pytest.approx((45.0, 0.0))  # halfway along a straight cubic
+
+
+def test_spline_points_of_an_edge_with_a_tail_arrow_start_there():
+    assert spline_points("s,0,5 0,10 0,20 0,30 0,40")[:2] == [(0.0, 5.0), (0.0, 10.0)]
+
+
+@pytest.mark.parametrize("text", ["connector", "stream source", "DMS", "event source", "COPY"])
+def test_label_widths_match_the_font(text):
+    # the table in archgen/data/text-widths.yaml against the font file itself
+    assert text_width(text, 13) == pytest.approx(measured_width(text, 13), rel=0.02)  # kerning aside
+
+
+def test_score_weighs_label_and_route_problems_above_crossings():
+    assert Quality(crossings=5, struck=0, far=0, foreign=0, loops=0).score == 5
+    assert Quality(crossings=0, struck=1, far=1, foreign=1, loops=1).score == 4 + 4 + 3 + 3
+
+
+def test_measure_reads_the_laid_out_graph():
+    spec = check_file(FIXTURES / "layout" / "fan-out.yaml").spec
+    graph = build_graph(spec, "fan-out")
+    g, subgraphs = graphviz._laid_out(graph, False, VARIANTS[0])
+    assert measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP) == Quality(0, 0, 0, 0, 0)
+
+
+def test_measure_counts_a_label_struck_by_another_edge():
+    spec = check_file(FIXTURES / "layout" / "fan-out.yaml").spec
+    graph = build_graph(spec, "fan-out")
+    g, subgraphs = graphviz._laid_out(graph, False, VARIANTS[0])
+    # move the "hourly" label of delivery -> lake onto the devices -> table line
+    i = next(i for i, e in enumerate(graph.edges) if (e.source, e.target) == ("delivery", "lake"))
+    j = next(j for j, e in enumerate(graph.edges) if (e.source, e.target) == ("devices", "table"))
+    line = spline_points(g.get_edge("devices", "table", key=str(j)).attr["pos"])
+    x, y = line[len(line) // 2]
+    g.get_edge("delivery", "lake", key=str(i)).attr["lp"] = f"{x},{y}"
+    q = measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP)
+    assert (q.struck, q.far) == (1, 1)  # through another line, and away from its own
