@@ -26,6 +26,8 @@ FAILS = [
      "for example through OpenSearch Ingestion or a Lambda event source mapping"),
     ("transform-lambda-delivers", "W310", (12, 34),
      "draw Amazon S3 (`lake`) as the destination of `delivery`, not of the transform function"),
+    ("kinesis-21-consumers", "W310", (52, 15),
+     "read `clicks` with fewer applications, or copy it into a second stream for Lambda (`fn21`)"),
     ("pipe-two-targets", "E310", (12, 13),
      "create a second pipe for Lambda (`fn`), or target an event bus whose rules send the events to "
      "several targets"),
