@@ -28,7 +28,8 @@ _HEX = re.compile(r"[0-9a-f]{8,128}")
 
 _SVG_KEY = re.compile(rb"\n?<metadata>archgen-key: ([0-9a-f]+)</metadata>")
 _SVG_OPEN = re.compile(rb"<svg\b[^>]*>")
-_DOT_KEY = re.compile(rb"\n?// archgen-key: ([0-9a-f]+)\n?")
+# only the last line of the file: a title or label holding the same text is left alone
+_DOT_KEY = re.compile(rb"(?:\A|\n)// archgen-key: ([0-9a-f]+)\n?\Z")
 _PDF_INFO_KEY = re.compile(rb"/ArchgenKey \(([0-9a-f]+)\)")
 _PDF_COMMENT_KEY = re.compile(rb"%archgen-key: ([0-9a-f]+)")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -79,13 +80,13 @@ def _read_svg(data: bytes) -> str | None:
 # DOT ---------------------------------------------------------------------------------
 
 def _stamp_dot(data: bytes, key: str) -> bytes:
-    data = _DOT_KEY.sub(b"\n", data).rstrip(b"\n") + b"\n"
+    data = _DOT_KEY.sub(b"\n", data, count=1).rstrip(b"\n") + b"\n"
     return data + b"// archgen-key: " + key.encode() + b"\n"
 
 
 def _read_dot(data: bytes) -> str | None:
-    found = _DOT_KEY.findall(data)
-    return found[-1].decode() if found else None
+    m = _DOT_KEY.search(data)
+    return m.group(1).decode() if m else None
 
 
 # PNG ---------------------------------------------------------------------------------

@@ -213,7 +213,8 @@ def load_text(text: str, file: str, limits: Limits | None = None) -> tuple[Docum
         return None, [_syntax_finding(exc, text, LineIndex(text))]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         line, column = LineIndex(text).position(getattr(exc, "position", 0) or 0)
-        return None, [_finding_at("E001", f"YAML cannot be read: {exc}", line, column,
+        reason = str(exc).split("\n", 1)[0]  # the rest names PyYAML's "<unicode string>", not the file
+        return None, [_finding_at("E001", f"YAML cannot be read: {reason}", line, column,
                                   "remove control characters from the file")]
     except RecursionError:
         return None, [_finding_at("E005", "the YAML nests too deeply", 1, 1,

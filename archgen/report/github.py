@@ -1,8 +1,14 @@
-"""GitHub Actions workflow commands: one annotation per finding."""
+"""GitHub Actions workflow commands: one annotation per finding.
+
+Spec text and file names go through ``visible`` before the workflow-command escapes, so a
+line feed or terminal escape in them can neither start a command of its own nor colour or
+link the log; only the line feed archgen puts before ``hint:`` is a real one (``%0A``).
+"""
 
 from __future__ import annotations
 
 from archgen.findings import Finding
+from archgen.report.visible import visible
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -18,8 +24,8 @@ def _escape_property(text: str) -> str:
 def format(findings: list[Finding]) -> str:  # noqa: A001 - the reporter interface
     lines = []
     for f in findings:
-        message = f.message + (f"\nhint: {f.hint}" if f.hint else "")
-        props = (f"file={_escape_property(f.file)},line={f.line},col={f.column},"
+        message = visible(f.message) + (f"\nhint: {visible(f.hint)}" if f.hint else "")
+        props = (f"file={_escape_property(visible(f.file))},line={f.line},col={f.column},"
                  f"title={_escape_property(f.code)}")
         lines.append(f"::{LEVELS[f.severity]} {props}::{_escape_data(message)}")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from archgen.findings import Finding
+from archgen.report.visible import json_safe
 
 
 def finding_dict(f: Finding) -> dict:
@@ -16,4 +17,4 @@ def finding_dict(f: Finding) -> dict:
 
 
 def format(findings: list[Finding]) -> str:  # noqa: A001 - the reporter interface
-    return json.dumps({"findings": [finding_dict(f) for f in findings]}, indent=2, ensure_ascii=False)
+    return json_safe(json.dumps({"findings": [finding_dict(f) for f in findings]}, indent=2, ensure_ascii=False))

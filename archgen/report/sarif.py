@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import PurePath
+from urllib.parse import quote
 
 from archgen import __version__
 from archgen.codes import load_codes
 from archgen.findings import Finding, severity_of
+from archgen.report.visible import json_safe
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 RULES_DOC = "https://archgen.dev/rules/"
 
 
 def _uri(file: str) -> str:
-    return PurePath(file).as_posix() if file else "spec.yaml"
+    """The file as a URI reference: ``/``-separated, every byte outside RFC 3986's unreserved
+    characters percent-encoded (a space, ``#``, ``?``, ``%``, ``:``, non-ASCII, undecodable bytes)."""
+    return quote(os.fsencode(PurePath(file).as_posix()), safe="/") if file else "spec.yaml"
 
 
 def _fix(f: Finding, path) -> dict:
@@ -81,4 +86,4 @@ def format(findings: list[Finding]) -> str:  # noqa: A001 - the reporter interfa
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False)
+    return json_safe(json.dumps(log, indent=2, ensure_ascii=False))
