@@ -36,12 +36,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TARGETS = ["archgen/model/loader.py", "archgen/checks", "archgen/catalog/integrations.py"]
 DATA_TARGET = "archgen/data/integrations.yaml"
-# The behavioural tests that exercise the core (rendering and docs-build tests are left out:
-# they are slow and test other layers).
-DEFAULT_TESTS = ["tests/test_codes.py", "tests/test_integration.py", "tests/test_catalog.py",
-                 "tests/test_bad_input.py", "tests/test_hostile.py", "tests/test_reports.py",
-                 "tests/test_schema.py", "tests/test_cli.py", "tests/test_snapshots.py",
-                 "tests/test_positions.py", "tests/test_emr.py", "tests/test_properties.py"]
+# The behavioural tests: every test file but those of other layers (drawing, decks, docs
+# builds, import, the editor), which are slow and never reach different core behaviour.
+OTHER_LAYERS = {"test_render.py", "test_pictures.py", "test_layout.py", "test_layout_quality.py",
+                "test_slides.py", "test_views.py", "test_mkdocs.py", "test_build.py", "test_iac.py",
+                "test_lsp.py", "test_readme.py", "test_fuzz.py"}
+DEFAULT_TESTS = sorted(f"tests/{p.name}" for p in (ROOT / "tests").glob("test_*.py") if p.name not in OTHER_LAYERS)
 ALL = "*"  # a line that runs at import time
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis",
                                      ".ruff_cache", "*.egg-info", "site", "mutants")
