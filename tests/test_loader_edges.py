@@ -1,0 +1,77 @@
+"""The loader at its edges: exact limits, first-byte positions, names of unprintable
+characters, date-like text, tabs in the first column."""
+
+from __future__ import annotations
+
+import pytest
+
+from archgen.check import check_file, check_source
+from archgen.model.loader import MAX_BYTES_CEILING, Limits
+from tests.conftest import FIXTURES
+
+DIR = FIXTURES / "loader"
+LIMIT = 2 * 1024 * 1024  # the documented default of --max-bytes
+
+
+def rows(result):
+    return [(f.code, f.line, f.column, f.message) for f in result.findings]
+
+
+def padded(size: int) -> bytes:
+    head = b"archgen: 1\ntitle: Padded\n#"
+    return head + b"x" * (size - len(head) - 1) + b"\n"
+
+
+def test_default_limit_is_two_mebibytes_exactly():
+    assert Limits().max_bytes == LIMIT
+    at_limit = check_source(padded(LIMIT), "big.yaml")
+    assert [f.code for f in at_limit.findings if f.code == "E005"] == []
+    over = check_source(padded(LIMIT + 1), "big.yaml")
+    assert rows(over) == [("E005", 1, 1, "the file is 2,097,153 bytes; the limit is 2,097,152")]
+
+
+def test_file_over_the_limit_reports_its_real_size(tmp_path):
+    spec = tmp_path / "big.yaml"
+    spec.write_bytes(padded(LIMIT + 10))
+    assert rows(check_file(spec)) == [("E005", 1, 1, "the file is 2,097,162 bytes; the limit is 2,097,152")]
+    assert rows(check_file(spec, Limits(max_bytes=LIMIT + 10))) == []
+
+
+@pytest.mark.parametrize("value,ok", [(MAX_BYTES_CEILING, True), (MAX_BYTES_CEILING + 1, False), (0, False)])
+def test_max_bytes_ceiling_is_one_gibibyte(value, ok, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from archgen.cli import app
+
+    spec = tmp_path / "a.yaml"
+    spec.write_text("archgen: 1\ntitle: A\nsources:\n  web: kpl\nstreams:\n  s: kinesis-data-streams\n"
+                    "flows:\n  - web -> s\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["check", "--max-bytes", str(value), "a.yaml"])
+    assert result.exit_code == (0 if ok else 2), result.output
+
+
+def test_nul_as_the_first_byte_is_at_line_one_column_one():
+    assert rows(check_file(DIR / "nul-first.yaml")) == [
+        ("E006", 1, 1, "the file contains a NUL byte; it looks binary, not YAML")]
+
+
+def test_unprintable_characters_are_named():
+    assert rows(check_file(DIR / "control-characters.yaml")) == [
+        ("E007", 2, 8, "a text value holds the unprintable character U+001B (ESCAPE)"),
+        ("E007", 4, 30, "a text value holds the unprintable character U+007F (DELETE)"),
+        ("E007", 5, 30, "a text value holds the unprintable character U+0001 (control character)"),
+        ("E007", 6, 30, "a text value holds the unprintable character U+FFFE (non-character)"),
+    ]
+
+
+def test_date_like_text_stays_the_text_written():
+    result = check_file(DIR / "date-labels.yaml")
+    assert rows(result) == []
+    assert result.spec.title == "2024-01-01"
+    assert result.spec.components["web"].label == "2025-06-30"
+
+
+def test_tab_in_the_first_column():
+    assert rows(check_file(DIR / "tab-first-column.yaml")) == [
+        ("E004", 4, 1, "a tab character is used for indentation")]
