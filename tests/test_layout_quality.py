@@ -7,7 +7,17 @@ import pytest
 from archgen.check import check_file
 from archgen.render import graphviz
 from archgen.render.graph import build_graph
-from archgen.render.quality import VARIANTS, Quality, measure, spline_points, text_width
+from archgen.render.quality import (
+    GAP,
+    VARIANTS,
+    Quality,
+    _distance,
+    _label_box,
+    measure,
+    place_labels,
+    spline_points,
+    text_width,
+)
 from benchmarks.layout_metrics import text_width as measured_width
 from tests.conftest import FIXTURES
 
@@ -41,7 +51,9 @@ def test_measure_reads_the_laid_out_graph():
     assert measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP) == Quality(0, 0, 0, 0, 0)
 
 
-def test_measure_counts_a_label_struck_by_another_edge():
+def _misplaced():
+    """The fan-out fixture laid out, with the "hourly" label of delivery -> lake moved onto
+    the devices -> table line."""
     spec = check_file(FIXTURES / "layout" / "fan-out.yaml").spec
     graph = build_graph(spec, "fan-out")
     g, subgraphs = graphviz._laid_out(graph, False, VARIANTS[0])
@@ -51,5 +63,31 @@ def test_measure_counts_a_label_struck_by_another_edge():
     line = spline_points(g.get_edge("devices", "table", key=str(j)).attr["pos"])
     x, y = line[len(line) // 2]
     g.get_edge("delivery", "lake", key=str(i)).attr["lp"] = f"{x},{y}"
+    return g, graph, subgraphs, i
+
+
+def test_measure_counts_a_label_struck_by_another_edge():
+    g, graph, subgraphs, _ = _misplaced()
     q = measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP)
     assert (q.struck, q.far) == (1, 1)  # through another line, and away from its own
+
+
+def test_place_labels_moves_a_struck_label_beside_its_own_line():
+    g, graph, subgraphs, i = _misplaced()
+    moved = place_labels(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.GROUP_PT)
+    assert moved == 1
+    q = measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP)
+    assert (q.struck, q.far) == (0, 0)
+    attrs = g.get_edge("delivery", "lake", key=str(i)).attr
+    box = _label_box(attrs["lp"], "hourly", None, graphviz.EDGE_PT, graphviz.EDGE_WRAP)
+    # beside its own line: GAP points from it where placed, a little more where the line curves away
+    assert GAP - 0.5 <= _distance(spline_points(attrs["pos"]), box) <= GAP + 2
+
+
+def test_place_labels_leaves_clear_labels_alone():
+    spec = check_file(FIXTURES / "layout" / "fan-out.yaml").spec
+    graph = build_graph(spec, "fan-out")
+    g, subgraphs = graphviz._laid_out(graph, False, VARIANTS[0])
+    before = [g.get_edge(e.source, e.target, key=str(k)).attr.get("lp") for k, e in enumerate(graph.edges)]
+    assert place_labels(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.GROUP_PT) == 0
+    assert [g.get_edge(e.source, e.target, key=str(k)).attr.get("lp") for k, e in enumerate(graph.edges)] == before

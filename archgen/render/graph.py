@@ -138,7 +138,8 @@ def _norm(text: str) -> str:
 
 
 def _repeats_name(label: str, names: Iterable[str]) -> bool:
-    """True when a mechanism label only says what the source's name already says ("KPL" from a KPL)."""
+    """True when a mechanism label only says what an end's name already says ("KPL" from a KPL,
+    "DMS" into a DMS task)."""
     lab = _norm(label)
     return any(lab and (lab == _norm(n) or lab in _norm(n)) for n in names if n)
 
@@ -146,7 +147,7 @@ def _repeats_name(label: str, names: Iterable[str]) -> bool:
 def tidy_labels(edges: list[GEdge], names: dict[str, tuple[str, ...]]) -> list[GEdge]:
     """Drop generated labels that add nothing; labels written in the spec always stay.
 
-    A generated label goes when it repeats its source's name, when it is only the name of
+    A generated label goes when it repeats its source's or target's name, when it is only the name of
     the line's kind ("query" on a query line), or when it repeats a label already drawn on
     another edge of the same fan-out (same source) or fan-in (same target).
     """
@@ -156,7 +157,8 @@ def tidy_labels(edges: list[GEdge], names: dict[str, tuple[str, ...]]) -> list[G
         label = edge.label
         if label and not edge.written:
             key = _norm(label)
-            if (_repeats_name(label, names.get(edge.source_component, ())) or key == _norm(edge.kind)
+            if (_repeats_name(label, names.get(edge.source_component, ()))
+                    or _repeats_name(label, names.get(edge.target_component, ())) or key == _norm(edge.kind)
                     or ("out", edge.source_component, key) in seen or ("in", edge.target_component, key) in seen):
                 label = None
             seen.add(("out", edge.source_component, key))

@@ -13,7 +13,7 @@ from dataclasses import replace
 from archgen.errors import GraphvizWarning, RenderError
 from archgen.render.graph import GCluster, GNode, Graph, escape, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path
-from archgen.render.quality import VARIANTS, Variant, measure
+from archgen.render.quality import VARIANTS, Variant, measure, place_labels
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
 from archgen.render.tooltips import apply_tooltips, edge_token, node_token, strip_tokens
 
@@ -305,7 +305,8 @@ def _best_layout(graph: Graph, legend: bool):
     """The laid-out pygraphviz graph, its subgraphs and the graph model it was drawn from.
 
     A graph whose direction is left out is also laid out top to bottom; up to
-    ``SEARCH_NODES`` nodes, each direction with every ``quality.VARIANTS`` setting. Each
+    ``SEARCH_NODES`` nodes, each direction with every ``quality.VARIANTS`` setting, its
+    struck and stray labels moved by ``quality.place_labels``. Each
     layout's measured score (crossings, struck and far labels, detours) grows by
     ``TEXT_WEIGHT`` per 100% of text size lost on a slide against the layout whose text is
     largest, and layouts under ``KEEP_FIT`` of it are left out; the lowest total wins, ties
@@ -321,6 +322,8 @@ def _best_layout(graph: Graph, legend: bool):
     for d in directions:
         for variant in variants:
             g, subgraphs = _laid_out(d, legend, variant)
+            if len(variants) > 1:  # labels that a line runs through or that stray are moved beside their line
+                place_labels(g, d, subgraphs, EDGE_PT, EDGE_WRAP, GROUP_PT)
             fit = _slide_fit(g) / (SWITCH if d is not graph else 1.0)
             tried.append((g, subgraphs, d, fit))
     largest = max(t[3] for t in tried)

@@ -128,6 +128,8 @@ def _hits(points: list[Point], b: Box) -> bool:
     """True when the polyline passes through box ``b``."""
     corners = [(b[0], b[1]), (b[2], b[1]), (b[2], b[3]), (b[0], b[3])]
     for p, q in zip(points, points[1:]):
+        if max(p[0], q[0]) < b[0] or min(p[0], q[0]) > b[2] or max(p[1], q[1]) < b[1] or min(p[1], q[1]) > b[3]:
+            continue  # the segment's own box is apart
         if _inside(b, p) or _inside(b, q):
             return True
         if any(_cross(p, q, corners[i], corners[(i + 1) % 4]) for i in range(4)):
@@ -216,8 +218,15 @@ def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int) -> 
                 continue
             shared = [nodes[n] for n in {edge.source, edge.target} & {other.source, other.target}]
             found: list[Point] = []
+            bj = bounds[j]
             for p, q in zip(points, points[1:]):
+                if max(p[0], q[0]) < bj[0] or min(p[0], q[0]) > bj[2] or max(p[1], q[1]) < bj[1] \
+                        or min(p[1], q[1]) > bj[3]:
+                    continue
                 for r, s in zip(lines[j], lines[j][1:]):
+                    if max(r[0], s[0]) < min(p[0], q[0]) or min(r[0], s[0]) > max(p[0], q[0]) \
+                            or max(r[1], s[1]) < min(p[1], q[1]) or min(r[1], s[1]) > max(p[1], q[1]):
+                        continue
                     x = _cross(p, q, r, s)
                     if x is None or any(_inside(b, x, 6) for b in shared):
                         continue
@@ -240,3 +249,89 @@ def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int) -> 
         if straight > 1 and length / straight > LOOP:
             loops += 1
     return Quality(crossings, struck, far, foreign, loops)
+
+
+# where along its own edge a label may move, as shares of the edge's length, best first
+ALONG = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)
+GAP = 3.0  # points between a moved label and its own line
+NEAR = 15.0  # a label further than this from its own edge is moved (FAR, with a margin)
+
+
+def _along(points: list[Point], share: float) -> tuple[Point, Point]:
+    """The point at ``share`` of the polyline's length and the unit direction there."""
+    steps = [math.dist(p, q) for p, q in zip(points, points[1:])]
+    goal = sum(steps) * share
+    for (p, q), step in zip(zip(points, points[1:]), steps):
+        if step > 0 and goal <= step:
+            t = goal / step
+            return (p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])), ((q[0] - p[0]) / step, (q[1] - p[1]) / step)
+        goal -= step
+    p, q = points[-2], points[-1]
+    step = math.dist(p, q) or 1.0
+    return q, ((q[0] - p[0]) / step, (q[1] - p[1]) / step)
+
+
+def _group_title(cluster: GCluster, bb: Box, size: float) -> Box:
+    """The box of a group's title, top left inside its box (``labeljust=l``)."""
+    width = text_width(cluster.label, size) * 1.08  # bold
+    return bb[0] + 6, bb[3] - size * 1.2 - 8, bb[0] + 10 + width, bb[3]
+
+
+def place_labels(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int, group_pt: float) -> int:
+    """Move each edge label that a line runs through, or that sits over ``NEAR`` pt from its
+    own edge, to the first place beside its own line (halfway first) that no line, node, group
+    title or other label covers. Changes the ``lp`` Graphviz draws from; returns how many moved.
+    """
+    nodes = [_node_box(g.get_node(n.id).attr) for n in graph.nodes]
+    titles = []
+    for cluster, _path in _walk(graph.clusters):
+        bb = subgraphs[cluster.id].graph_attr.get("bb")
+        if bb:
+            titles.append(_group_title(cluster, tuple(_floats(bb)), group_pt))
+    edges = [g.get_edge(e.source, e.target, key=str(i)) for i, e in enumerate(graph.edges)]
+    lines = [spline_points(e.attr.get("pos") or "") for e in edges]
+    bounds = [_bounds(p) if p else (0.0, 0.0, 0.0, 0.0) for p in lines]
+    labels: list[Box | None] = []
+    for edge, drawn in zip(graph.edges, edges):
+        lp = drawn.attr.get("lp")
+        labels.append(_label_box(lp, edge.label or "", edge.warning, label_pt, wrap_at)
+                      if lp and (edge.label or edge.warning) else None)
+    x0, y0, x1, y1 = _floats(g.graph_attr["bb"])
+
+    def struck(box: Box) -> bool:
+        inner = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)
+        return any(len(p) > 1 and _overlap(b, inner) and _hits(p, inner) for p, b in zip(lines, bounds))
+
+    def free(box: Box, i: int) -> bool:
+        if not (x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1):
+            return False
+        if any(_overlap(box, b, 2) for b in nodes) or any(_overlap(box, b, 2) for b in titles):
+            return False
+        if any(b is not None and j != i and _overlap(box, b, 2) for j, b in enumerate(labels)):
+            return False
+        return not struck((box[0] - GAP + 1, box[1] - GAP + 1, box[2] + GAP - 1, box[3] + GAP - 1))
+
+    moved = 0
+    for i, box in enumerate(labels):
+        points = lines[i]
+        if box is None or len(points) < 2:
+            continue
+        if not struck(box) and _distance(points, box) <= NEAR:
+            continue
+        w, h = (box[2] - box[0]) / 2, (box[3] - box[1]) / 2
+        for share in ALONG:
+            (px, py), (dx, dy) = _along(points, share)
+            nx, ny = -dy, dx
+            reach = abs(nx) * w + abs(ny) * h + GAP  # from the line to the box's centre
+            for side in (1, -1):
+                cx, cy = px + side * nx * reach, py + side * ny * reach
+                candidate = (cx - w, cy - h, cx + w, cy + h)
+                if free(candidate, i):
+                    labels[i] = candidate
+                    edges[i].attr["lp"] = f"{cx:.2f},{cy:.2f}"
+                    moved += 1
+                    break
+            else:
+                continue
+            break
+    return moved
