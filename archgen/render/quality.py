@@ -37,7 +37,8 @@ class Variant:
     cross_minlen: int = 1  # minlen of an edge whose ends sit in different groups
 
 
-VARIANTS = (Variant("plain"), Variant("newrank", newrank=True), Variant("spread", cross_minlen=2))
+VARIANTS = (Variant("plain"), Variant("newrank", newrank=True), Variant("spread", cross_minlen=2),
+            Variant("wide", cross_minlen=3))
 
 
 @dataclass(frozen=True)
