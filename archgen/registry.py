@@ -14,7 +14,7 @@ from functools import lru_cache
 @lru_cache(maxsize=1)
 def declarations() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(reporter, codes) in the order a spec meets them."""
-    from archgen import config
+    from archgen import config, specfiles
     from archgen.check import stages
     from archgen.checks import registry
     from archgen.iac.model import CODES as IMPORT_CODES
@@ -23,7 +23,7 @@ def declarations() -> tuple[tuple[str, tuple[str, ...]], ...]:
     out = [(stage.name, stage.codes) for stage in stages() if stage.name != "rules"]
     out.append(("model", MODEL_CODES))
     out += [(family.name, family.codes) for family in registry()]
-    out += [("import", IMPORT_CODES), ("config", config.CODES), ("internal", ("E999",))]
+    out += [("files", specfiles.CODES), ("import", IMPORT_CODES), ("config", config.CODES), ("internal", ("E999",))]
     return tuple(out)
 
 

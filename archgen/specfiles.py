@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -9,7 +10,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from archgen.errors import UsageError
-from archgen.files import read_limited
+from archgen.files import file_kind, read_limited
+
+CODES = ("E008",)  # what looking for spec files reports (archgen build)
 
 SPEC_SUFFIXES = (".archgen.yaml", ".archgen.yml")
 # never searched: dependencies and tool caches hold other projects' files
@@ -34,29 +37,67 @@ def _walk(root: Path) -> list[Path]:
     return found
 
 
-def find_specs(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Every spec under the given paths, each once, in a stable order.
+def spec_file_problem(path: Path, root: Path | None = None) -> str | None:
+    """Why ``path`` is not a spec file archgen may read, or None when it is one.
+
+    A spec is a regular file. A symbolic link is followed only to a regular file inside
+    ``root`` (the folder searched), so a link to ``/etc/passwd``, to ``/dev/stdin`` or to a
+    FIFO is never opened; a dangling link or a link loop is named as such.
+    """
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return f"cannot be looked at ({exc.strerror})"
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            real = os.path.realpath(path, strict=True)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "is a symbolic link loop"
+            if exc.errno == errno.ENOENT:
+                return "is a dangling symbolic link (its target does not exist)"
+            return f"is a symbolic link that cannot be followed ({exc.strerror})"
+        if root is not None and not Path(real).is_relative_to(os.path.realpath(root)):
+            return f"is a symbolic link to a file outside {root}"
+        try:
+            info = os.stat(real)
+        except OSError as exc:
+            return f"cannot be looked at ({exc.strerror})"
+    kind = file_kind(info.st_mode)
+    return None if kind == "file" else f"is {kind}"
+
+
+def find_specs(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Every spec under the given paths, each once, in a stable order, and the entries
+    that look like specs but are not files archgen reads, each with the reason.
 
     A folder is searched recursively for ``*.archgen.yaml`` and ``*.archgen.yml`` (hidden
-    folders, virtual environments and ``node_modules`` are skipped); a file named
-    explicitly is a spec whatever its name. A path that does not exist is a usage error.
+    folders, virtual environments and ``node_modules`` are skipped); only regular files
+    inside it, or links to them, are specs (``spec_file_problem``). A file named
+    explicitly is a spec whatever its name, if it is a regular file (or a link to one). A
+    path that does not exist is a usage error.
     """
     out: list[Path] = []
-    seen: set[Path] = set()
+    refused: list[tuple[Path, str]] = []
+    seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            candidates = _walk(path)
-        elif path.is_file():
-            candidates = [path]
+            candidates, root = _walk(path), path
+        elif os.path.lexists(path):
+            candidates, root = [path], None
         else:
             raise UsageError(f"{raw}: no such file or folder", hint="name spec files or folders that hold them")
         for candidate in candidates:
-            real = candidate.resolve()
+            problem = spec_file_problem(candidate, root)
+            if problem:
+                refused.append((candidate, problem))
+                continue
+            real = os.path.realpath(candidate)
             if real not in seen:
                 seen.add(real)
                 out.append(candidate)
-    return out
+    return out, refused
 
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -86,7 +127,8 @@ def _walk_yaml(root: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not _skip(folder, d))
         for name in sorted(files):
             path = Path(folder) / name
-            if name.endswith(YAML_SUFFIXES) and not name.startswith(".") and is_archgen_yaml(path):
+            if (name.endswith(YAML_SUFFIXES) and not name.startswith(".")
+                    and spec_file_problem(path, root) is None and is_archgen_yaml(path)):
                 found.append(path)
     return found
 

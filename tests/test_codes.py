@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES
 # Codes of `archgen import` and `archgen diff` are about infrastructure code, not specs:
 # tests/test_iac.py triggers each of them from its own fixtures.
 IAC_FAMILIES = ("import", "diff")
-OTHER_FILES = ("config",)  # configuration findings: tests/test_config.py
+OTHER_FILES = ("config", "files")  # configuration findings: tests/test_config.py; files: test_hostile_files.py
 CODES = sorted(c for c, e in load_codes().items() if c != "E999" and e.family not in IAC_FAMILIES + OTHER_FILES)
 DIR = FIXTURES / "codes"
 

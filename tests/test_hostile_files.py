@@ -65,3 +65,50 @@ def test_a_fifo_in_a_folder_is_not_opened(tmp_path):
     out = _archgen("check", tmp_path)
     assert out.returncode == 0, out.stderr
     assert out.stderr == "1 spec(s) checked: 0 error(s), 0 warning(s)\n"
+
+
+def _hostile_tree(tmp_path):
+    """A docs tree with one good spec and, named like specs, each entry that is not one."""
+    tree = tmp_path / "docs"
+    tree.mkdir()
+    (tree / "good.archgen.yaml").write_bytes(GOOD.read_bytes())
+    (tree / "inside.yaml").write_bytes(GOOD.read_bytes())
+    os.symlink("inside.yaml", tree / "linked.archgen.yaml")  # a link inside the tree: a spec
+    os.symlink("/etc/passwd", tree / "passwd.archgen.yaml")
+    os.symlink("/dev/stdin", tree / "stdin.archgen.yaml")
+    os.mkfifo(tree / "fifo.archgen.yaml")
+    os.symlink("loop.archgen.yaml", tree / "loop.archgen.yaml")
+    os.symlink("gone.yaml", tree / "dangling.archgen.yaml")
+    return tree
+
+
+def test_build_reads_only_regular_files_inside_the_tree(tmp_path):
+    _hostile_tree(tmp_path)
+    out = _archgen("build", "docs", "-o", "out", "-T", "svg", "--color", "never", cwd=tmp_path)
+    assert out.returncode == 1, out.stderr
+    findings = [line for line in out.stderr.splitlines() if ": E008 " in line]
+    assert findings == [
+        "docs/dangling.archgen.yaml:1:1: E008 error: is a dangling symbolic link (its target does not exist); "
+        "it is not read as a spec",
+        "docs/fifo.archgen.yaml:1:1: E008 error: is a FIFO (named pipe); it is not read as a spec",
+        "docs/loop.archgen.yaml:1:1: E008 error: is a symbolic link loop; it is not read as a spec",
+        "docs/passwd.archgen.yaml:1:1: E008 error: is a symbolic link to a file outside docs; "
+        "it is not read as a spec",
+        "docs/stdin.archgen.yaml:1:1: E008 error: is a symbolic link to a file outside docs; "
+        "it is not read as a spec",
+    ]
+    assert "root:" not in out.stderr + out.stdout  # /etc/passwd was never read
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".archgen-manifest.json", "good.svg",
+                                                                    "linked.svg"]
+    assert "built 2, unchanged 0, failed 5" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_check_on_a_folder_skips_links_out_of_it(tmp_path):
+    tree = _hostile_tree(tmp_path)
+    (tmp_path / "elsewhere.yaml").write_bytes(GOOD.read_bytes())
+    (tree / "outside-link.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    out = _archgen("check", "docs", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    # good and inside (linked is the same file): not the link out of the tree, nor the others
+    assert out.stderr == "2 spec(s) checked: 0 error(s), 0 warning(s)\n"

@@ -21,6 +21,7 @@ from archgen.cache.freshness import problems
 from archgen.cache.keys import output_keys
 from archgen.check import CheckResult, check_source, read_spec
 from archgen.errors import KINDS, ArchgenError, RenderError, UsageError
+from archgen.findings import Finding
 from archgen.model.loader import Limits
 from archgen.render.naming import stem
 from archgen.render.options import RenderOptions
@@ -97,7 +98,9 @@ def build(paths: list[str | os.PathLike], out_dir: str | os.PathLike, options: B
     options = options or BuildOptions()
     start = time.perf_counter()
     folder = Path(out_dir)
-    specs = _check_specs(find_specs(paths or ["."]), options)
+    found, refused = find_specs(paths or ["."])
+    specs = _check_specs(found, options) + [_refused(path, why) for path, why in refused]
+    specs.sort(key=lambda s: str(s.path))
     manifest = Manifest.load(folder)
     refs = {s.path: manifest.ref(s.path) for s in specs}
     todo, report = _plan(specs, folder, manifest, refs, options, check_only)
@@ -182,7 +185,11 @@ def _check_specs(paths: list[Path], options: BuildOptions) -> list[SpecOutcome]:
         by_name[name] = path
     out = []
     for path in paths:
-        source = read_spec(path, options.limits)
+        try:
+            source = read_spec(path, options.limits)
+        except UsageError as exc:  # unreadable, or replaced by a FIFO since it was found
+            out.append(_refused(path, exc.message.removeprefix(f"{path}: ")))
+            continue
         ignore = options.ignore + (options.ignore_for(path) if options.ignore_for else ())
         result = check_source(source, str(path), options.limits, ignore)
         outcome = SpecOutcome(path, result, source)
@@ -196,6 +203,13 @@ def _check_specs(paths: list[Path], options: BuildOptions) -> list[SpecOutcome]:
     return out
 
 
+def _refused(path: Path, why: str) -> SpecOutcome:
+    """A spec entry that is not read (a link out of the tree, a FIFO...): an E008 finding."""
+    finding = Finding("E008", f"{why}; it is not read as a spec", (), file=str(path), line=1, column=1,
+                      hint="make it a regular file inside the folder built, or name the file itself")
+    return SpecOutcome(path, CheckResult(str(path), [finding]), status="failed")
+
+
 def _prunable(manifest: Manifest, specs: list[SpecOutcome], refs: dict[Path, str]) -> list[str]:
     """Recorded outputs no spec will produce again: their spec is gone, or it no longer
     draws them (a format dropped). Outputs of specs that failed their check are kept."""
@@ -205,6 +219,6 @@ def _prunable(manifest: Manifest, specs: list[SpecOutcome], refs: dict[Path, str
     for name, entry in sorted(manifest.outputs.items()):
         if name in expected:
             continue
-        if entry.spec in valid or not manifest.spec_file(entry).exists():
+        if entry.spec in valid or not os.path.lexists(manifest.spec_file(entry)):
             out.append(name)
     return out
