@@ -183,3 +183,12 @@ def test_labels_an_end_already_says_are_dropped(cli, tmp_path):
     assert labels[("orders_db", "migrate")] == ""  # "DMS" into the AWS DMS replication task
     assert labels[("lake", "crawler")] == ""  # "crawler" into the raw crawler
     assert labels[("curated", "dwh")] == "COPY"  # says what neither end says
+
+
+@pytest.mark.parametrize("spec", [ROOT / "specs" / "clickstream.yaml",
+                                  ROOT / "benchmarks" / "specs" / "emr-platform.yaml"], ids=lambda p: p.stem)
+def test_labels_stay_off_the_legend(cli, tmp_path, spec):
+    drawing = parse_svg(_svg(cli, tmp_path, spec, "--legend"))
+    legend = drawing.nodes["legend:"].box
+    assert not any(e.label_box is not None and e.label_box.overlaps(legend) for e in drawing.edges)
+    assert measure(drawing)["overlaps"] == 0

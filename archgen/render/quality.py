@@ -283,7 +283,7 @@ def place_labels(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int
     own edge, to the first place beside its own line (halfway first) that no line, node, group
     title or other label covers. Changes the ``lp`` Graphviz draws from; returns how many moved.
     """
-    nodes = [_node_box(g.get_node(n.id).attr) for n in graph.nodes]
+    nodes = [_node_box(n.attr) for n in g.nodes()]  # the legend's too, when drawn
     titles = []
     for cluster, _path in _walk(graph.clusters):
         bb = subgraphs[cluster.id].graph_attr.get("bb")
