@@ -192,3 +192,10 @@ def test_labels_stay_off_the_legend(cli, tmp_path, spec):
     legend = drawing.nodes["legend:"].box
     assert not any(e.label_box is not None and e.label_box.overlaps(legend) for e in drawing.edges)
     assert measure(drawing)["overlaps"] == 0
+
+
+def test_unlabelled_emr_cluster_is_titled_by_its_service_not_its_id(cli, tmp_path):
+    drawing = parse_svg(_svg(cli, tmp_path, ROOT / "tests" / "fixtures" / "emr" / "etl.yaml"))
+    assert [t.text for t in drawing.nodes["fits"].texts][:2] == ["Amazon EMR", "etl, long-running"]
+    assert [t.text for t in drawing.nodes["misfit"].texts][:2] == ["Amazon EMR", "etl, transient"]
+    assert not any(t.text in ("fits", "misfit") for n in drawing.nodes.values() for t in n.texts)

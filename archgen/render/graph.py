@@ -116,8 +116,12 @@ def edge_label(rule: Rule, services: ServiceCatalog) -> str:
 
 
 def _emr_title(comp: Component) -> tuple[str, ...]:
-    extras = [x for x in (comp.emr.workload, comp.emr.lifetime) if x]
-    return (comp.label or comp.id, "Amazon EMR" + (f" · {', '.join(extras)}" if extras else ""))
+    """The header of an EMR cluster: its label over the service, workload and lifetime; an
+    unlabelled cluster is titled by its service, like every other component, never by its id."""
+    extras = ", ".join(x for x in (comp.emr.workload, comp.emr.lifetime) if x)
+    if not comp.label:
+        return ("Amazon EMR", extras) if extras else ("Amazon EMR",)
+    return (comp.label, "Amazon EMR" + (f" · {extras}" if extras else ""))
 
 
 def _emr_node(comp: Component, icon: str, warnings: dict[tuple, list[str]]) -> GNode:
