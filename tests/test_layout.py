@@ -199,3 +199,12 @@ def test_unlabelled_emr_cluster_is_titled_by_its_service_not_its_id(cli, tmp_pat
     assert [t.text for t in drawing.nodes["fits"].texts][:2] == ["Amazon EMR", "etl, long-running"]
     assert [t.text for t in drawing.nodes["misfit"].texts][:2] == ["Amazon EMR", "etl, transient"]
     assert not any(t.text in ("fits", "misfit") for n in drawing.nodes.values() for t in n.texts)
+
+
+def test_annotate_marks_a_flow_with_a_warning(cli, tmp_path):
+    spec = ROOT / "tests" / "fixtures" / "codes" / "W302.fail.yaml"
+    plain = _edge_labels(_svg(cli, tmp_path / "plain", spec))
+    marked = parse_svg(_svg(cli, tmp_path / "marked", spec, "--annotate"))
+    edge = next(e for e in marked.edges if (e.tail, e.head) == ("dwh", "app_db"))
+    assert edge.label == f"{plain[('dwh', 'app_db')]} ⚠ W302".strip()
+    assert measure(marked)["struck_own"] == 0 and measure(marked)["far_labels"] == 0
