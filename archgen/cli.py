@@ -582,6 +582,8 @@ def build(
         raise _fail(exc) from None
     if not report.specs:
         _no_spec_found(paths or [Path(".")])
+    for warning in report.warnings:
+        _warn(warning)
     shown = _shown(report.findings, quiet)
     if shown:
         painted = _use_color(color, sys.stderr)

@@ -363,10 +363,10 @@ def test_pre_commit_hooks():
 def test_manifest_never_points_outside_its_folder(tmp_path):
     (tmp_path / MANIFEST_NAME).write_text(json.dumps({"version": 1, "outputs": {
         "../evil.png": {"spec": "x", "key": "k"}, ".hidden": {"spec": "x", "key": "k"},
-        "ok.png": {"spec": "../gone.archgen.yaml", "key": "k"}}}))
-    assert list(Manifest.load(tmp_path).outputs) == ["ok.png"]
-    (tmp_path / "ok.png").write_bytes(b"x")
+        "ok.dot": {"spec": "../gone.archgen.yaml", "key": "k"}}}))
+    assert list(Manifest.load(tmp_path).outputs) == ["ok.dot"]
+    (tmp_path / "ok.dot").write_bytes(stamp("dot", b"digraph {}\n", "ab" * 32))  # archgen's: its key is inside
     outside = tmp_path.parent / "evil.png"
     report = build([write_specs(tmp_path / "docs", ["alpha"])[0]], tmp_path, BuildOptions(RenderOptions(("dot",))))
-    assert report.removed == [tmp_path / "ok.png"] and not outside.exists()
+    assert report.removed == [tmp_path / "ok.dot"] and not outside.exists()
     assert os.path.exists(tmp_path / "alpha.dot")

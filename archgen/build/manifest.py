@@ -2,16 +2,23 @@
 
 ``archgen build`` keeps it as ``.archgen-manifest.json`` in the output folder. Spec paths
 are stored relative to that folder, so the manifest holds wherever the build is run from.
-Only files the manifest records are ever removed by pruning.
+Only files the manifest records, and that carry archgen's key inside, are ever removed by
+pruning: a manifest is a file anyone can commit. A manifest that is not one (not JSON, not
+UTF-8, not an object of this version) is read as empty, with a warning. One build at a time
+holds the output folder (``locked``), so two builds into one folder lose no update.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archgen.errors import RenderError
 from archgen.files import write_atomic
 
 MANIFEST_NAME = ".archgen-manifest.json"
@@ -38,6 +45,7 @@ class Manifest:
 
     folder: Path
     outputs: dict[str, Entry] = field(default_factory=dict)
+    warning: str | None = None  # why a manifest file there was read as empty
 
     @property
     def path(self) -> Path:
@@ -45,14 +53,29 @@ class Manifest:
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
-        """The folder's manifest; an absent or unreadable one is empty (nothing will be pruned)."""
+        """The folder's manifest; an absent one is empty, and so (with ``warning`` saying why)
+        is one that cannot be read or is not a manifest: nothing will be pruned."""
         manifest = cls(folder)
+        why = None
         try:
-            data = json.loads(manifest.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(manifest.path.read_bytes().decode("utf-8"))
+        except FileNotFoundError:
             return manifest
-        outputs = data.get("outputs") if isinstance(data, dict) else None
-        if data.get("version") != FORMAT_VERSION or not isinstance(outputs, dict):
+        except OSError as exc:
+            why = f"cannot be read ({exc.strerror})"
+        except UnicodeDecodeError:
+            why = "is not UTF-8 text"
+        except ValueError:
+            why = "is not valid JSON"
+        else:
+            outputs = data.get("outputs") if isinstance(data, dict) else None
+            if not isinstance(data, dict):
+                why = f"holds a JSON {_json_kind(data)}, not an object"
+            elif data.get("version") != FORMAT_VERSION or not isinstance(outputs, dict):
+                why = f"is not a version {FORMAT_VERSION} archgen manifest"
+        if why:
+            manifest.warning = (f"{manifest.path} {why}; it is read as empty (nothing is pruned) "
+                                "and written anew")
             return manifest
         for name, entry in outputs.items():
             if (safe_name(name) and isinstance(entry, dict) and isinstance(entry.get("spec"), str)
@@ -70,7 +93,7 @@ class Manifest:
         """Write the manifest if it changed; returns whether it wrote."""
         text = self.text()
         try:
-            if self.path.read_text(encoding="utf-8") == text:
+            if self.path.read_bytes() == text.encode("utf-8"):
                 return False
         except OSError:
             if not self.outputs:
@@ -90,3 +113,24 @@ class Manifest:
     def key(self, name: str) -> str | None:
         entry = self.outputs.get(name)
         return entry.key if entry else None
+
+
+def _json_kind(value) -> str:
+    return {str: "string", list: "list", bool: "boolean", type(None): "null"}.get(type(value), "number")
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the output folder for one build: an exclusive ``flock`` on the folder itself (no
+    lock file is left behind); a second build into it waits until the first has saved."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise RenderError(f"cannot write into {folder}: {exc.strerror}",
+                          hint="check that the output folder exists and is writable") from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -9,16 +9,18 @@ Rendering is deterministic, so a parallel build writes the same bytes as a seria
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archgen.build.manifest import Entry, Manifest
+from archgen.build.manifest import Entry, Manifest, locked
 from archgen.build.workers import Progress, Task, run
 from archgen.cache.freshness import problems
 from archgen.cache.keys import output_keys
+from archgen.cache.stamp import read_key
 from archgen.check import CheckResult, check_source, read_spec
 from archgen.errors import KINDS, ArchgenError, RenderError, UsageError
 from archgen.findings import Finding
@@ -67,6 +69,7 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # --check: "<path>: missing" / "<path>: stale (...)"
+    warnings: list[str] = field(default_factory=list)  # about the output folder: its manifest, files kept
     seconds: float = 0.0
 
     def count(self, status: str) -> int:
@@ -101,16 +104,20 @@ def build(paths: list[str | os.PathLike], out_dir: str | os.PathLike, options: B
     found, refused = find_specs(paths or ["."])
     specs = _check_specs(found, options) + [_refused(path, why) for path, why in refused]
     specs.sort(key=lambda s: str(s.path))
-    manifest = Manifest.load(folder)
-    refs = {s.path: manifest.ref(s.path) for s in specs}
-    todo, report = _plan(specs, folder, manifest, refs, options, check_only)
-    prunable = _prunable(manifest, specs, refs) if options.prune else []
-    if check_only:
-        report.problems += [f"{folder / name}: stale (no spec draws it any more; a build removes it)"
-                            for name in prunable]
-    else:
-        _draw(todo, report, manifest, refs, options, progress)
-        _prune(prunable, report, manifest, folder)
+    writes = not check_only and (folder.is_dir() or any(s.outputs for s in specs))
+    with locked(folder) if writes else contextlib.nullcontext():
+        manifest = Manifest.load(folder)
+        refs = {s.path: manifest.ref(s.path) for s in specs}
+        todo, report = _plan(specs, folder, manifest, refs, options, check_only)
+        if manifest.warning:
+            report.warnings.append(manifest.warning)
+        prunable = _prunable(manifest, specs, refs) if options.prune else []
+        if check_only:
+            report.problems += [f"{folder / name}: stale (no spec draws it any more; a build removes it)"
+                                for name in prunable]
+        else:
+            _draw(todo, report, manifest, refs, options, progress)
+            _prune(prunable, report, manifest, folder)
     report.seconds = time.perf_counter() - start
     return report
 
@@ -156,10 +163,16 @@ def _draw(todo: list[Task], report: BuildReport, manifest: Manifest, refs: dict[
 
 
 def _prune(prunable: list[str], report: BuildReport, manifest: Manifest, folder: Path) -> None:
-    """Remove outputs no spec draws any more, then save the manifest."""
+    """Remove outputs no spec draws any more (only files that carry archgen's key), then
+    save the manifest."""
     stuck: list[str] = []
     for name in prunable:
         path = folder / name
+        if os.path.lexists(path) and read_key(path) is None:
+            # the manifest may be anyone's: remove only what archgen drew (its key is inside)
+            report.warnings.append(f"kept {path}: the manifest lists it, but it carries no archgen key")
+            del manifest.outputs[name]
+            continue
         try:
             path.unlink()
             report.removed.append(path)

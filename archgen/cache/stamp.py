@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import struct
 import zlib
 from pathlib import Path
@@ -56,6 +57,8 @@ def read_key(path: str | os.PathLike) -> str | None:
     """The key stored inside an output file; None when it has none or cannot be read."""
     p = Path(path)
     try:
+        if not stat.S_ISREG(os.lstat(p).st_mode):  # a link, FIFO or device is not an output of ours
+            return None
         data = p.read_bytes()
     except OSError:
         return None

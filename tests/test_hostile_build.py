@@ -1,0 +1,112 @@
+"""Hostile output folders for `archgen build`: manifests that are not manifests, manifests
+that list files archgen did not draw, and two builds into one folder at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from archgen.build.manifest import MANIFEST_NAME, locked
+from archgen.cache.stamp import read_key, stamp
+from tests.conftest import FIXTURES
+
+MANIFESTS = FIXTURES / "manifests"
+GOOD = FIXTURES / "hostile" / "crlf.yaml"
+
+WHY = {
+    "string.json": "holds a JSON string, not an object",
+    "list.json": "holds a JSON list, not an object",
+    "number.json": "holds a JSON number, not an object",
+    "null.json": "holds a JSON null, not an object",
+    "latin1.json": "is not UTF-8 text",
+    "truncated.json": "is not valid JSON",
+    "version-2.json": "is not a version 1 archgen manifest",
+}
+
+
+def _docs(tmp_path: Path, name: str = "alpha") -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    shutil.copyfile(GOOD, docs / f"{name}.archgen.yaml")
+    return docs
+
+
+def test_every_manifest_fixture_is_used():
+    assert sorted(p.name for p in MANIFESTS.iterdir()) == sorted([*WHY, "hostile-prune.json"])
+
+
+@pytest.mark.parametrize("name", sorted(WHY))
+def test_a_manifest_that_is_not_one_is_read_as_empty(cli, tmp_path, name, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _docs(tmp_path)
+    Path("out").mkdir()
+    shutil.copyfile(MANIFESTS / name, Path("out") / MANIFEST_NAME)
+    result = cli("build", "docs", "-o", "out", "-T", "svg")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (f"archgen: warning: out/{MANIFEST_NAME} {WHY[name]}; it is read as "
+                                             "empty (nothing is pruned) and written anew")
+    assert "Traceback" not in result.output
+    manifest = json.loads((Path("out") / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert list(manifest["outputs"]) == ["alpha.svg"]
+    # the next build finds a manifest again: no warning
+    assert cli("build", "docs", "-o", "out", "-T", "svg").stderr.startswith("built 0, unchanged 1")
+
+
+def test_pruning_removes_only_files_that_carry_archgen_key(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _docs(tmp_path)
+    out = Path("out")
+    out.mkdir()
+    shutil.copyfile(MANIFESTS / "hostile-prune.json", out / MANIFEST_NAME)
+    (out / "README.md").write_text("# not a picture\n")
+    (out / "keep.svg").write_text("<svg/>\n")  # an SVG, but not drawn by archgen
+    (out / "old.dot").write_bytes(stamp("dot", b"digraph {}\n", "0123456789abcdef"))
+    result = cli("build", "docs", "-o", "out", "-T", "svg")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[:2] == [
+        "archgen: warning: kept out/README.md: the manifest lists it, but it carries no archgen key",
+        "archgen: warning: kept out/keep.svg: the manifest lists it, but it carries no archgen key",
+    ]
+    assert "removed 1 in" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST_NAME, "README.md", "alpha.svg", "keep.svg"]
+    assert list(json.loads((out / MANIFEST_NAME).read_text())["outputs"]) == ["alpha.svg"]
+
+
+def _waiting_for_lock(pid: int) -> bool:
+    """Whether process ``pid`` waits for a lock (``/proc/locks`` lists waiters as ``->``)."""
+    lines = Path("/proc/locks").read_text().splitlines()
+    return any("->" in line and line.split()[5] == str(pid) for line in lines if len(line.split()) > 5)
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks to see a waiting build")
+def test_a_second_build_waits_and_keeps_the_first_ones_outputs(tmp_path):
+    docs = _docs(tmp_path, "beta")
+    out = tmp_path / "out"
+    with locked(out):
+        # another build holds the folder; this one must wait for it before reading the manifest
+        proc = subprocess.Popen([sys.executable, "-m", "archgen", "build", str(docs), "-o", str(out), "-T", "dot"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60  # a guard against a hang, not a measurement
+        while not _waiting_for_lock(proc.pid):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the second build never waited for the lock"
+            time.sleep(0.05)
+        # meanwhile the first build finishes: it draws alpha.dot and records it
+        data = stamp("dot", b"digraph {}\n", "0123456789abcdef")
+        (out / "alpha.dot").write_bytes(data)
+        (out / MANIFEST_NAME).write_text(json.dumps({"version": 1, "outputs": {
+            "alpha.dot": {"spec": "../docs/alpha.archgen.yaml", "key": "0123456789abcdef"}}}))
+        (docs / "alpha.archgen.yaml").write_bytes(GOOD.read_bytes())
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    outputs = json.loads((out / MANIFEST_NAME).read_text())["outputs"]
+    assert sorted(outputs) == ["alpha.dot", "beta.dot"]  # the first build's update is not lost
+    assert read_key(out / "beta.dot") == outputs["beta.dot"]["key"]
+    assert os.path.exists(out / "alpha.dot")
