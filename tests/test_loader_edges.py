@@ -75,3 +75,21 @@ def test_date_like_text_stays_the_text_written():
 def test_tab_in_the_first_column():
     assert rows(check_file(DIR / "tab-first-column.yaml")) == [
         ("E004", 4, 1, "a tab character is used for indentation")]
+
+
+def test_ids_inside_quoted_flows_are_found_past_the_quote():
+    assert [(f.code, f.line, f.column, f.hint) for f in check_file(DIR / "quoted-flows.yaml").findings] == [
+        ("E201", 8, 13, "did you mean `clicks`?")]
+
+
+def test_unclosed_construct_points_at_where_it_opened():
+    assert [(f.code, f.line, f.column, f.hint) for f in check_file(DIR / "unclosed-mapping.yaml").findings] == [
+        ("E001", 5, 6, "the construct that is not closed starts at line 3, column 10")]
+
+
+def test_syntax_error_on_the_line_it_opened_gets_the_general_hint():
+    assert [(f.code, f.line, f.column, f.message, f.hint)
+            for f in check_file(DIR / "reserved-character.yaml").findings] == [
+        ("E001", 2, 8, "YAML syntax error: found character that cannot start any token "
+                       "(while scanning for the next token)",
+         "check the indentation and quoting around this position")]
