@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from archgen.render.quality import _cross  # the same segment intersection the layout search scores
+
 SVG = "{http://www.w3.org/2000/svg}"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FAR = 20.0
@@ -316,17 +318,6 @@ def parse_svg(data: bytes | str) -> Drawing:
 
 def _segments(points):
     return list(zip(points, points[1:], strict=False))
-
-
-def _cross(p, q, r, s) -> tuple[float, float] | None:
-    d = (q[0] - p[0]) * (s[1] - r[1]) - (q[1] - p[1]) * (s[0] - r[0])
-    if abs(d) < 1e-9:
-        return None
-    t = ((r[0] - p[0]) * (s[1] - r[1]) - (r[1] - p[1]) * (s[0] - r[0])) / d
-    u = ((r[0] - p[0]) * (q[1] - p[1]) - (r[1] - p[1]) * (q[0] - p[0])) / d
-    if 0 <= t <= 1 and 0 <= u <= 1:
-        return p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])
-    return None
 
 
 def _segment_hits_box(p, q, b: Box) -> bool:
