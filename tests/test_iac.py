@@ -22,6 +22,9 @@ CASES = {
     "cdc-pipeline": ["cdc-pipeline.json", "shared-lake.yaml"],
     "unmapped": ["unmapped.yaml"],
     "illegal": ["illegal.yaml"],
+    "cdk": ["cdk.out"],
+    "terraform-plan": ["terraform-plan.json"],
+    "terraform-state": ["terraform-state.json"],
 }
 
 
@@ -43,7 +46,8 @@ def test_import_matches_snapshot(name, monkeypatch):
     assert text == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["streaming-lake", "serverless-app", "cdc-pipeline", "unmapped"])
+@pytest.mark.parametrize("name", ["streaming-lake", "serverless-app", "cdc-pipeline", "unmapped", "cdk",
+                                  "terraform-plan", "terraform-state"])
 def test_legal_templates_import_to_clean_specs(name):
     result = check_file(EXPECTED / f"{name}.yaml")
     assert [(f.code, f.message) for f in result.findings] == []
@@ -123,3 +127,39 @@ def test_unparseable_template_is_an_error_with_position(name, line, column, mess
 def test_a_spec_is_not_a_template():
     result = import_sources([IAC / "not-a-template.yaml"])
     assert [(f.code, f.line, f.column) for f in result.findings] == [("E602", 1, 1)]
+
+
+def test_cdk_nested_stack_and_construct_paths(monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = imported("cdk")
+    # the nested stack's Firehose reaches the parent's bucket through a stack parameter
+    assert ("delivery", "raw", "destination") in {(f.source, f.target, f.via) for f in result.flows}
+    # labels are construct ids; groups are the constructs and the nested stack around them
+    assert result.components["analytics-crawler"].label == "Crawler"
+    assert result.groups == {"analytics": ("Analytics", ["analytics-catalog", "analytics-crawler",
+                                                         "analytics-queries"]),
+                             "ingest": ("Ingest", ["clicks", "delivery"])}
+    assert positions(result, "W601") == [("LakeStackIngest0F1E2D3C.nested.template.json", 32, 5)]
+
+
+def test_terraform_plan_follows_references_across_modules(monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = imported("terraform-plan")
+    pairs = {(f.source, f.target, f.via) for f in result.flows}
+    # `var.lake_bucket_arn` inside module.ingest is the root bucket; the ARN is unknown until apply
+    assert ("to_lake", "lake", "destination") in pairs
+    # Redshift streaming ingestion: the materialized view's SQL names the stream
+    assert ("clicks", "dwh", "streaming-ingestion") in pairs
+    assert positions(result, "W601") == [("terraform-plan.json", 102, 11)]
+    assert result.groups == {"ingest": ("ingest", ["clicks", "to_lake"])}
+
+
+def test_terraform_state_matches_literal_arns(monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = imported("terraform-state")
+    pairs = {(f.source, f.target, f.via) for f in result.flows}
+    assert ("alerts", "jobs", "subscription") in pairs
+    assert ("jobs", "worker", "esm") in pairs
+    # `clicks` names both the stream and the database; `database_name` picks the database
+    assert ("clicks_glue_crawler", "clicks", "crawler") in pairs
+    assert result.components["clicks"].service == "glue-data-catalog"

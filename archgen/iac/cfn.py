@@ -51,12 +51,12 @@ def build_stack(loaded: Loaded, name: str, file: str, scope: tuple[str, ...], ke
             continue
         prefix = ("Resources", logical_id, "Properties")
         positions = {k[3:]: v for k, v in loaded.positions.items() if k[:3] == prefix}
-        extra_scope, label = label_of(logical_id, body) if label_of else ((), None)
+        extra_scope, label, construct = label_of(logical_id, body) if label_of else ((), None, None)
         stack.resources[logical_id] = Resource(
             key=f"{key_prefix}{logical_id}", logical_id=logical_id, type=body["Type"],
             props=body.get("Properties") if isinstance(body.get("Properties"), dict) else {},
             file=file, line=line, column=column, fmt="cloudformation", stack=name,
-            scope=scope + extra_scope, label=label, positions=positions,
+            scope=scope + extra_scope, label=label, positions=positions, construct_path=construct,
             condition=body.get("Condition") if isinstance(body.get("Condition"), str) else None)
     return stack
 

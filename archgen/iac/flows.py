@@ -92,7 +92,7 @@ class Builder:
         self.components: dict[str, Pending] = {}
         self.flows: list[tuple[str, str, str | None, str]] = []
         self.findings: list[Finding] = []
-        self.names: dict[str, dict[str, str]] = {}
+        self.names: dict[str, dict[str, list[str]]] = {}
         for r in resources:
             self._index_names(r)
 
@@ -117,7 +117,9 @@ class Builder:
         for name in table(r.fmt).names:
             value = plain(props.get(name))
             if isinstance(value, str) and len(value) >= 3:
-                index.setdefault(value, r.key)
+                keys = index.setdefault(value, [])
+                if r.key not in keys:
+                    keys.append(r.key)
 
     # -- flows ------------------------------------------------------------------------------
     def build_flows(self) -> None:
@@ -182,7 +184,7 @@ class Builder:
         unmatched = []
         if not keys:
             for literal in res.literals:
-                hit = self.match_literal(r.fmt, literal)
+                hit = self.match_literal(r.fmt, literal, path)
                 if hit:
                     keys.append(hit)
                 elif literal.strip():
@@ -220,7 +222,7 @@ class Builder:
         for prop in through.get("properties") or ():
             for path, value in select(props, prop if prop != "*" else "**"):
                 res = self.resolvers[r.fmt].resolve(r, path, value)
-                keys = list(res.keys) or [h for h in (self.match_literal(r.fmt, t) for t in res.literals) if h]
+                keys = list(res.keys) or [h for h in (self.match_literal(r.fmt, t, path) for t in res.literals) if h]
                 for k in keys:
                     if k != key:
                         out += [c for c in self._component_of(k, depth + 1) if c not in out]
@@ -265,22 +267,35 @@ class Builder:
 
     def _streams_in(self, fmt: str, text: str) -> list[str]:
         out = []
-        for name, key in self.names.get(fmt, {}).items():
-            comp = self.components.get(key)
-            if comp is None or comp.service != "kinesis-data-streams" or name.startswith("arn:"):
-                continue
-            if re.search(r'(?<![\w-])"?' + re.escape(name) + r'"?(?![\w-])', text) and key not in out:
-                out.append(key)
+        for name, keys in self.names.get(fmt, {}).items():
+            for key in keys:
+                comp = self.components.get(key)
+                if comp is None or comp.service != "kinesis-data-streams" or name.startswith("arn:"):
+                    continue
+                if re.search(r'(?<![\w-])"?' + re.escape(name) + r'"?(?![\w-])', text) and key not in out:
+                    out.append(key)
         return out
 
-    def match_literal(self, fmt: str, text: str) -> str | None:
-        """The resource a literal ARN, URL, S3 path or name points at, if any."""
+    def match_literal(self, fmt: str, text: str, path: tuple = ()) -> str | None:
+        """The resource a literal ARN, URL, S3 path or name points at, if any.
+
+        A name two resources share goes to the one whose type shares a word with the
+        property (`database_name` -> a Glue database, `stream_arn` -> a Kinesis stream)."""
         index = self.names.get(fmt, {})
+        prop = next((p for p in reversed(path) if isinstance(p, str)), "")
         for candidate in _candidates(text):
-            hit = index.get(candidate)
-            if hit:
-                return hit
+            keys = index.get(candidate)
+            if keys:
+                if len(keys) == 1:
+                    return keys[0]
+                words = _words(prop)
+                return max(keys, key=lambda k: (len(words & _words(self.resources[k].type)), -keys.index(k)))
         return None
+
+
+def _words(text: str) -> set[str]:
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
+    return {w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w and w not in ("aws", "arn", "name", "id")}
 
 
 def _candidates(text: str) -> list[str]:

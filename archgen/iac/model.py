@@ -48,6 +48,7 @@ class Component:
     source: Resource | None  # None for components archgen adds (an IoT Core endpoint, Splunk)
     scope: tuple[str, ...] = ()
     emr: dict[str, Any] | None = None
+    shared: bool = False  # added once for all inputs (the IoT Core broker), in no stack
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,8 @@ def _assemble(result: ImportResult, builder: Builder) -> None:
                      if owner else f"{service_name(p.service)}, which the imported rules read from")
             label = None
             scope = owner.scope if owner else ()
-        result.components[cid] = Component(cid, p.service, label, notes, r, scope, _emr(r))
+        result.components[cid] = Component(cid, p.service, label, notes, r, scope, _emr(r),
+                                           shared=r is None and p.owner is None)
     for a, b, via, origin in builder.flows:
         result.flows.append(Flow(ids[a], ids[b], via, origin))
     result.groups = _groups(result)
@@ -170,6 +171,10 @@ def _unique(wanted: str, p, used: set[str]) -> str:
     if wanted not in used:
         return wanted
     r = p.resource or p.owner
+    if p.resource is not None and r.fmt == "terraform":
+        typed = f"{wanted}_{r.type.removeprefix('aws_')}"[:MAX_ID]
+        if typed not in used:
+            return typed
     if r is not None and r.stack:
         from archgen.iac.flows import kebab
 
@@ -191,7 +196,9 @@ def _groups(result: ImportResult) -> dict[str, tuple[str | None, list[str]]]:
         for i in range(1, len(comp.scope) + 1):
             counts[comp.scope[:i]] = counts.get(comp.scope[:i], 0) + 1
     tops = {s for s in counts if len(s) == 1}
-    kept = {s for s, n in counts.items() if n >= 2 and not (len(s) == 1 and len(tops) == 1)}
+    placed = sum(1 for c in result.components.values() if not c.shared)
+    # one stack holding everything is no box worth drawing; a Terraform module beside root resources is
+    kept = {s for s, n in counts.items() if n >= 2 and not (len(s) == 1 and len(tops) == 1 and n == placed)}
     group_ids: dict[tuple[str, ...], str] = {}
     taken = set(result.components)
     for scope in sorted(kept, key=lambda s: (len(s), s)):
