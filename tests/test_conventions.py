@@ -154,6 +154,20 @@ def test_ignore_warns_for_unknown_and_unsuppressible_codes():
     assert out.stdout == b""  # W3 silenced the W301
 
 
+def test_spec_ignore_of_unknown_or_unsuppressible_codes_warns_at_the_entry():
+    spec = FIXTURES / "codes" / "W206.fail.yaml"
+    out = run("check", spec, "-f", "json")
+    rows = [(f["code"], f["line"], f["column"], f["message"], f["hint"]) for f in json.loads(out.stdout)["findings"]]
+    assert out.returncode == 0
+    assert rows == [
+        ("W206", 4, 32, "`ignore: [W299]` on component `web` has no effect: no finding code starts with `W299`",
+         "`archgen rules --codes` lists every code; remove the entry or correct it"),
+        ("W206", 12, 45, "`ignore: [E1]` on flow `delivery -> lake` has no effect: the codes starting with "
+                         "`E1` cannot be suppressed",
+         "these errors make the spec meaningless and must be fixed, not ignored; remove the entry")]
+    assert run("check", FIXTURES / "codes" / "W206.pass.yaml").stdout == b""
+
+
 def test_e005_reports_the_real_size(tmp_path):
     spec = tmp_path / "big.yaml"
     spec.write_bytes(b"archgen: 1\ntitle: Big\n" + b"# padding\n" * 1000)

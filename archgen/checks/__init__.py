@@ -45,10 +45,10 @@ class Family:
 
 def registry() -> tuple[Family, ...]:
     """Every rule family, in the order they run."""
-    from archgen.checks import constraints, emr, integration, roles, status, structure, views
+    from archgen.checks import constraints, emr, ignores, integration, roles, status, structure, views
 
     return tuple(Family(module.__name__.rsplit(".", 1)[1], module.check, module.CODES)
-                 for module in (structure, roles, integration, constraints, status, emr, views))
+                 for module in (structure, roles, integration, constraints, status, emr, views, ignores))
 
 
 def run_all(ctx: Context, families: tuple[Family, ...] | None = None) -> list[Finding]:
