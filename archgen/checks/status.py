@@ -34,12 +34,9 @@ def _when(since: str | None) -> str:
     return f" since {since}" if since else ""
 
 
-def _end(service: Service, on) -> str:
-    if not service.end_of_support:
-        return ""
-    if service.is_retired(on):
-        return f" and reached end of support on {service.end_of_support}"
-    return f"; support ends on {service.end_of_support}"
+def _end(service: Service) -> str:
+    """The end of support still to come (a retired service is E303, worded on its own)."""
+    return f"; support ends on {service.end_of_support}" if service.end_of_support else ""
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -59,7 +56,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                                   f"{service.end_of_support} and can no longer be deployed{note}",
                           comp.service_path, hint=hint, doc=service.doc)
             continue
-        yield Finding("W301", f"{service.name} is {service.status}{_when(service.since)}{_end(service, on)}{note}",
+        yield Finding("W301", f"{service.name} is {service.status}{_when(service.since)}{_end(service)}{note}",
                       comp.service_path, hint=hint, doc=service.doc)
     for flow in ctx.spec.flows:
         a, b = comps.get(flow.source.id), comps.get(flow.target.id)

@@ -1,0 +1,32 @@
+"""Rule families at their edges: long group cycles, the size at which views are suggested,
+and constraint messages worded as one sentence."""
+
+from __future__ import annotations
+
+from archgen.check import check_file
+from tests.conftest import FIXTURES
+
+DIR = FIXTURES / "structure"
+
+
+def rows(path):
+    return [(f.code, f.line, f.column, f.message) for f in check_file(path).findings]
+
+
+def test_a_long_group_cycle_shows_its_ends():
+    assert rows(DIR / "long-group-cycle.yaml") == [
+        ("E204", 9, 3, "groups contain each other: g1 -> g2 -> g3 -> g4 -> … 3 more … -> g8 -> g9 -> g1")]
+
+
+def test_views_are_suggested_from_26_components():
+    assert rows(DIR / "26-components.yaml") == [
+        ("I209", 32, 1, "26 components are too many to read in one picture on a slide")]
+    assert rows(DIR / "25-components.yaml") == []
+
+
+def test_constraint_message_continues_with_the_rule_in_lower_case():
+    (f,) = check_file(FIXTURES / "constraints" / "kinesis-21-consumers.fail.yaml").findings
+    assert f.message == (
+        "Kinesis Data Streams `clicks` should not take this flow into `fn21`: a Kinesis data stream "
+        "registers at most 20 enhanced fan-out consumers (50 in On-demand Advantage mode); any further "
+        "consumer shares the 2 MB/s of reads per shard with the others (it already has `fn01`)")
