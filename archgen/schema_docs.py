@@ -91,7 +91,7 @@ def _description(node: dict[str, Any]) -> str:
     if node.get("description") or "$ref" not in node:
         return node.get("description", "")
     name = node["$ref"].rsplit("/", 1)[-1]
-    return build_schema().get("definitions", {}).get(name, {}).get("description", "")
+    return build_schema(editors=False).get("definitions", {}).get(name, {}).get("description", "")
 
 
 def _either(node: dict[str, Any], out: list[str]) -> None:
@@ -122,8 +122,9 @@ def _services(node: dict[str, Any], out: list[str]) -> None:
 
 
 def spec_markdown() -> str:
-    """The spec reference as Markdown."""
-    schema = build_schema()
+    """The spec reference as Markdown, from the plain form of the schema (the editors' form
+    says the same with ``anyOf`` alternatives)."""
+    schema = build_schema(editors=False)
     defs = schema.get("definitions", {})
     out = [HEADER, "# Spec reference", "",
            f"{_cell(schema.get('description'))} This page is generated from the JSON Schema of spec format "

@@ -33,27 +33,56 @@ ROLE_HELP = {
 }
 
 
-def _service_ref() -> dict[str, Any]:
+NOTHING = "[^\\s\\S]"  # a pattern no text matches (ECMA and Python alike)
+UNKNOWN_SERVICE = "Unknown service: `archgen services` lists every service id and alias."
+
+
+def _service_choices() -> list[tuple[str, str, str]]:
+    """(value, canonical id, one-line description) for every service id and alias."""
     services = load_services()
-    values: list[str] = []
-    descriptions: list[str] = []
+    out = []
     for s in services:
         status = "" if s.is_current else f" ({s.status}; use {s.successor})"
-        values.append(s.id)
-        descriptions.append(f"{s.name}{status}: {s.description}")
+        out.append((s.id, s.id, f"{s.name}{status}: {s.description}"))
     for s in services:
         for alias in s.aliases:
-            values.append(alias)
-            descriptions.append(f"Alias of `{s.id}` ({s.name}).")
+            out.append((alias, s.id, f"Alias of `{s.id}` ({s.name})."))
+    return out
+
+
+def _service_ref(editors: bool) -> dict[str, Any]:
+    choices = _service_choices()
+    if editors:
+        return _one_of_each(choices)
     return {
         "type": "string",
         "description": "A service id from the archgen catalog (`archgen services`), or one of its aliases.",
-        "enum": values,
-        "enumDescriptions": descriptions,
+        "enum": [value for value, _, _ in choices],
+        "enumDescriptions": [text for _, _, text in choices],
     }
 
 
-def _node_group(role: str) -> dict[str, Any]:
+def _one_of_each(choices: list[tuple[str, str, str]], error: str = UNKNOWN_SERVICE) -> dict[str, Any]:
+    """For editors: one alternative per value, each with its own description.
+
+    A single ``enum`` would make yaml-language-server hover list every value with its
+    description (25,000 characters for the services) and word an error as that list.
+    One-value alternatives give completion with a description per value, a hover of the
+    value's own description, and ``errorMessage`` (an extension editors read, ignored by
+    validators) as the whole error. The first two alternatives match nothing: the first has
+    no ``const``, so yaml-language-server reports its message instead of joining the values
+    of every failed alternative into one list, and the two share a description, so a hover
+    over a wrong value shows that text instead of every value's description joined."""
+    return {"type": "string",
+            "anyOf": [{"pattern": NOTHING, "errorMessage": error, "description": error,
+                       "$comment": "Matches nothing: it carries the error editors show for any other value."},
+                      {"not": {}, "description": error,
+                       "$comment": "Matches nothing: with the same description as the one above, hover over "
+                                   "a wrong value shows that text once, not every value's joined."},
+                      *({"const": value, "description": text} for value, _, text in choices)]}
+
+
+def _node_group(role: str, editors: bool) -> dict[str, Any]:
     return {
         "type": "object",
         "description": f"The EMR {role} node group.",
@@ -63,47 +92,81 @@ def _node_group(role: str) -> dict[str, Any]:
             "instance": {"type": "string", "description": "EC2 instance type, for example `r7g.2xlarge`."},
             "count": {"type": "integer", "minimum": 1, "maximum": 10000,
                       "description": "Number of instances in the group (default 1)."},
-            "market": {"enum": ["on-demand", "spot"],
-                       "description": "Purchasing option: `on-demand` (default) or `spot`."},
+            "market": _enum(["on-demand", "spot"], "Purchasing option: `on-demand` (default) or `spot`.",
+                            "Use on-demand or spot.", editors),
         },
     }
 
 
-def build_schema() -> dict[str, Any]:
-    """The JSON Schema (draft-07) for spec format 1."""
+def build_schema(editors: bool = True) -> dict[str, Any]:
+    """The JSON Schema (draft-07) for spec format 1.
+
+    ``editors`` (the committed schema, ``archgen schema``) writes alternatives as ``anyOf``
+    so that editors complete both the shorthand and the mapping form of components, with a
+    description per service and short errors, and allows the EMR keys only on EMR
+    components. Without it, the same language for archgen's own validation: ``if``/``then``
+    branches and plain enums, which ``fastschema`` compiles and whose errors become
+    findings (EMR keys elsewhere are W205, a warning with a hint, not a schema error)."""
     workloads = sorted(load_instances().workloads)
-    mechanisms = sorted(load_rules().mechanisms)
+    rules = load_rules()
+    mechanisms = sorted(rules.mechanisms)
     ignore = {
         "type": "array",
         "description": "Finding codes or code prefixes to suppress here, for example `[W201]` or `[W4]`.",
         "items": {"type": "string", "pattern": CODE_PATTERN, "description": "A finding code or prefix."},
+    }
+    emr_keys = {
+        "workload": _enum(workloads, "EMR only: what the cluster mainly runs.",
+                          f"Not an EMR workload: completion lists the {len(workloads)}, such as spark.",
+                          editors),
+        "lifetime": _enum(["transient", "long-running"],
+                          "EMR only: a transient (job) cluster or a long-running one.",
+                          "Use transient or long-running.", editors),
+        "nodes": {
+            "type": "object",
+            "description": "EMR only: the primary, core and task node groups.",
+            "additionalProperties": False,
+            "properties": {
+                "primary": _node_group("primary", editors),
+                "master": {**_node_group("primary", editors),
+                           "description": "Old name of `primary`; accepted with a hint."},
+                "core": _node_group("core", editors),
+                "task": _node_group("task", editors),
+            },
+        },
+    }
+    common = {
+        "label": {"type": "string", "description": "Text under the icon (defaults to the service name)."},
+        "notes": {"type": "string", "description": "Free text kept with the component (slide notes)."},
+        "ignore": ignore,
     }
     component_object = {
         "type": "object",
         "description": "A component with a service and optional details.",
         "required": ["service"],
         "additionalProperties": False,
-        "properties": {
-            "service": {"$ref": "#/definitions/service"},
-            "label": {"type": "string", "description": "Text under the icon (defaults to the service name)."},
-            "notes": {"type": "string", "description": "Free text kept with the component (slide notes)."},
-            "ignore": ignore,
-            "workload": {"enum": workloads, "description": "EMR only: what the cluster mainly runs."},
-            "lifetime": {"enum": ["transient", "long-running"],
-                         "description": "EMR only: a transient (job) cluster or a long-running one."},
-            "nodes": {
-                "type": "object",
-                "description": "EMR only: the primary, core and task node groups.",
-                "additionalProperties": False,
-                "properties": {
-                    "primary": _node_group("primary"),
-                    "master": {**_node_group("primary"),
-                               "description": "Old name of `primary`; accepted with a hint."},
-                    "core": _node_group("core"),
-                    "task": _node_group("task"),
-                },
-            },
-        },
+        "properties": {"service": {"$ref": "#/definitions/service"}, **common,
+                       **({} if editors else emr_keys)},
+    }
+    emr_choices = [c for c in _service_choices() if c[1] == "emr"]
+    emr_component = {
+        "type": "object",
+        "description": "An Amazon EMR cluster: its workload, lifetime and node groups.",
+        "required": ["service"],
+        "additionalProperties": False,
+        "properties": {"service": {"$ref": "#/definitions/emrService"},
+                       **common, **emr_keys},
+    }
+    mechanism_choices = [(m, m, _mechanism_text(rules.mechanisms[m])) for m in mechanisms]
+    via = ({"$ref": "#/definitions/mechanism"} if editors else
+           {"enum": mechanisms, "description": "Mechanism id from the integration rules (`archgen rules`)."})
+    # without a description of their own: hover shows the chosen value's
+    editor_definitions = {
+        "emrComponent": emr_component,
+        "emrService": _one_of_each(emr_choices, "The EMR keys (workload, lifetime, nodes) go only on a "
+                                                "component whose service is `emr`."),
+        "mechanism": _one_of_each(mechanism_choices, "Not a mechanism id: `archgen rules SERVICE` lists the "
+                                                     "mechanisms into and out of a service."),
     }
     sections = {
         role: {
@@ -126,11 +189,12 @@ def build_schema() -> dict[str, Any]:
             "archgen": {"const": 1, "description": "Spec format version; this archgen reads version 1."},
             "title": {"type": "string", "minLength": 1, "description": "Diagram title."},
             "description": {"type": "string", "description": "Caption and slide notes."},
-            "direction": {"enum": ["LR", "TB", "RL", "BT"],
-                          "description": "Layout direction: LR, TB, RL or BT. Left out, archgen lays "
-                                         "out LR and TB and keeps the one that fits a 16:9 slide best "
-                                         "(LR unless TB is clearly larger)."},
-            "theme": {"enum": ["light", "dark"], "description": "Colour theme: light (default) or dark."},
+            "direction": _enum(["LR", "TB", "RL", "BT"],
+                               "Layout direction: LR, TB, RL or BT. Left out, archgen lays "
+                               "out LR and TB and keeps the one that fits a 16:9 slide best "
+                               "(LR unless TB is clearly larger).", "Use LR, TB, RL or BT.", editors),
+            "theme": _enum(["light", "dark"], "Colour theme: light (default) or dark.",
+                           "Use light or dark.", editors),
             **sections,
             "groups": {
                 "type": "object",
@@ -151,14 +215,13 @@ def build_schema() -> dict[str, Any]:
             },
         },
         "definitions": {
-            "service": _service_ref(),
-            "component": {
-                "description": "A service id (shorthand) or a component mapping.",
-                "if": {"type": "string"},
-                "then": {"$ref": "#/definitions/service"},
-                "else": {"$ref": "#/definitions/componentObject"},
-            },
+            "service": _service_ref(editors),
+            "component": _either("A service id (shorthand) or a component mapping.",
+                                 {"$ref": "#/definitions/service"},
+                                 [{"$ref": "#/definitions/componentObject"},
+                                  *([{"$ref": "#/definitions/emrComponent"}] if editors else [])], editors),
             "componentObject": component_object,
+            **(editor_definitions if editors else {}),
             "group": {
                 "type": "object",
                 "description": "A box around components and groups.",
@@ -195,28 +258,51 @@ def build_schema() -> dict[str, Any]:
                     "notes": {"type": "string", "description": "Speaker notes for the view's slides."},
                 },
             },
-            "flow": {
-                "description": "A flow string or mapping.",
-                "if": {"type": "string"},
-                "then": {"type": "string", "pattern": FLOW_PATTERN,
-                         "description": "`a -> b` or a chain `a -> b -> c`."},
-                "else": {
-                    "type": "object",
-                    "description": "A flow with details.",
-                    "required": ["from", "to"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "from": {"type": "string", "description": "Id of the component data leaves."},
-                        "to": {"type": "string", "description": "Id of the component data enters."},
-                        "label": {"type": "string", "description": "Edge label (defaults to the mechanism)."},
-                        "via": {"enum": mechanisms,
-                                "description": "Mechanism id from the integration rules (`archgen rules`)."},
-                        "ignore": ignore,
-                    },
-                },
-            },
+            "flow": _either("A flow string or mapping.",
+                            {"type": "string", "pattern": FLOW_PATTERN,
+                             "description": "`a -> b` or a chain `a -> b -> c`."},
+                            [{
+                                "type": "object",
+                                "description": "A flow with details.",
+                                "required": ["from", "to"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "from": {"type": "string", "description": "Id of the component data leaves."},
+                                    "to": {"type": "string", "description": "Id of the component data enters."},
+                                    "label": {"type": "string",
+                                              "description": "Edge label (defaults to the mechanism)."},
+                                    "via": via,
+                                    "ignore": ignore,
+                                },
+                            }], editors),
         },
     }
+
+
+def _either(description: str, short: dict[str, Any], mappings: list[dict[str, Any]],
+            editors: bool) -> dict[str, Any]:
+    """A string form or a mapping form. For editors ``anyOf`` without a description of its
+    own, so that completion offers both forms and hover shows the chosen form's text; for
+    validation ``if``/``then``/``else``, which names the one branch that failed."""
+    if editors:
+        return {"anyOf": [short, *mappings]}
+    return {"description": description, "if": {"type": "string"}, "then": short, "else": mappings[0]}
+
+
+def _enum(values: list[str], description: str, error: str, editors: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"enum": values, "description": description}
+    if editors:
+        out["errorMessage"] = error
+    return out
+
+
+def _mechanism_text(mechanism) -> str:
+    text = mechanism.label
+    if mechanism.description:
+        text += f": {mechanism.description}"
+    if mechanism.status != "current":
+        text += f" ({mechanism.status}; use {mechanism.successor})" if mechanism.successor else f" ({mechanism.status})"
+    return text
 
 
 def schema_text() -> str:
@@ -252,7 +338,7 @@ def validation_schema() -> dict[str, Any]:
     """The schema, built once per process for validation (not to be modified).
 
     Flow strings are checked by ``flow_problem`` in linear time rather than by the pattern."""
-    schema = build_schema()
+    schema = build_schema(editors=False)
     del schema["definitions"]["flow"]["then"]["pattern"]
     return schema
 
