@@ -678,15 +678,36 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 _python_show_warning = warnings.showwarning
 
 
+def _interrupt(signum, frame) -> None:
+    from archgen.errors import Interrupted
+
+    raise Interrupted(signum)
+
+
 def main() -> None:
-    """Run the typer app (``archgen.entry.main`` answers -V and -h before this)."""
+    """Run the typer app (``archgen.entry.main`` answers -V and -h before this).
+
+    SIGTERM and SIGINT unwind the command (temporary files are removed, drawing processes
+    are stopped and reaped) and exit with 128 + the signal's number (143, 130).
+    """
+    import signal
+
+    from archgen.errors import Interrupted
+
     warnings.showwarning = _show_warning
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _interrupt)
     try:
         app()
     except ArchgenError as exc:  # pragma: no cover - commands handle their own
         typer.echo(f"archgen: error: {exc.message}", err=True)
         sys.exit(exit_code_for(exc))
-    except KeyboardInterrupt:  # pragma: no cover
+    except Interrupted as exc:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        typer.echo(f"archgen: stopped by {signal.Signals(exc.signum).name}", err=True)
+        sys.exit(128 + exc.signum)
+    except KeyboardInterrupt:  # pragma: no cover - a SIGINT before the handler was set
         sys.exit(130)
 
 

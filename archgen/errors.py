@@ -30,3 +30,13 @@ class GraphvizWarning(UserWarning):
 
 # The kinds a build worker can hand back across a process boundary, by name.
 KINDS = {cls.__name__: cls for cls in (UsageError, RenderError, CatalogError)}
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGINT arrived: unwind (temporary files removed, drawing processes stopped)
+    and exit with 128 + the signal's number. A BaseException, so no ``except Exception``
+    on the way swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -41,7 +42,7 @@ def _temp_copy(path: Path, data: bytes) -> str:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise RenderError(f"cannot write into {folder}: {exc.strerror}",
                           hint="check that the output folder exists and is writable") from exc
@@ -59,6 +60,40 @@ def _temp_copy(path: Path, data: bytes) -> str:
     return tmp
 
 
+# `.<name>.<pid>.<random>.tmp`: the temporary files _temp_copy makes (mkstemp's 8 characters)
+_TEMP_NAME = re.compile(r"\..+\.([0-9]+)\.[a-z0-9_]{8}\.tmp")
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove archgen's temporary files in ``folder`` whose process is gone (killed before it
+    could clean up); returns them. Another live process's temporaries are left alone."""
+    removed = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return removed
+    for name in names:
+        m = _TEMP_NAME.fullmatch(name)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)
+            removed.append(folder / name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):  # another user's process (or no such number): not ours to judge
+        return True
+    return True
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder, then rename over the target."""
     write_all({path: data})
@@ -71,6 +106,8 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
     as it was; the renames at the end are atomic one by one.
     """
     temps: list[tuple[str, Path]] = []
+    for folder in {path.parent for path in outputs}:
+        remove_stale_temporaries(folder)
     try:
         for path, data in outputs.items():
             temps.append((_temp_copy(path, data), path))

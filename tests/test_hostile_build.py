@@ -110,3 +110,69 @@ def test_a_second_build_waits_and_keeps_the_first_ones_outputs(tmp_path):
     assert sorted(outputs) == ["alpha.dot", "beta.dot"]  # the first build's update is not lost
     assert read_key(out / "beta.dot") == outputs["beta.dot"]["key"]
     assert os.path.exists(out / "alpha.dot")
+
+
+def _children() -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            out.setdefault(int(fields[1]), []).append(int(entry.name))
+    return out
+
+
+def _descendants(pid: int) -> list[int]:
+    tree, out, todo = _children(), [], [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from Linux /proc")
+@pytest.mark.parametrize("signum", [15, 2], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_the_build_and_its_workers(tmp_path, signum):
+    import signal
+
+    from tests.conftest import SPECS
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for spec in SPECS:
+        shutil.copyfile(spec, docs / f"{spec.stem}.archgen.yaml")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "archgen", "build", str(docs), "-o", str(out), "--jobs", "2",
+                             "-T", "png,svg,pdf"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60  # a guard against a hang, not a measurement
+    while len(workers := [p for p in _descendants(proc.pid) if p not in _children().get(proc.pid, [])]) < 2:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the drawing processes never started"
+        time.sleep(0.05)
+    proc.send_signal(signal.Signals(signum))
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signum, err
+    assert err.endswith(f"archgen: stopped by {signal.Signals(signum).name}\n")
+    assert "Traceback" not in err
+    # the workers were terminated and reaped before the parent exited
+    assert [p for p in workers if Path(f"/proc/{p}").exists()] == []
+    assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_later_writes_remove_stale_temporaries_of_dead_processes(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _docs(tmp_path)
+    out = Path("out")
+    out.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(gone.stdout)
+    stale = out / f".alpha.svg.{dead}.k3j_x9q2.tmp"
+    live = out / f".alpha.svg.{os.getppid()}.abcdefgh.tmp"  # a live process's (pytest's parent)
+    other = out / ".notes.tmp"  # not archgen's naming
+    for path in (stale, live, other):
+        path.write_bytes(b"partial")
+    assert cli("build", "docs", "-o", "out", "-T", "svg").exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME, "alpha.svg", live.name, other.name])

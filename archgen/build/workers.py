@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -55,10 +57,10 @@ def run(tasks: list[Task], jobs: int | None, progress: Progress | None) -> Itera
             yield done
         return
     try:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context())
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_signals)
     except (OSError, ValueError) as exc:  # no process pool on this system
         raise RenderError(f"cannot start {workers} drawing processes: {exc}", hint="use --jobs 1") from exc
-    with pool:
+    try:
         futures = {pool.submit(draw_task, task): task for task in tasks}
         for i, future in enumerate(as_completed(futures), start=1):
             spec = futures[future].spec
@@ -69,6 +71,44 @@ def run(tasks: list[Task], jobs: int | None, progress: Progress | None) -> Itera
             if progress:
                 progress(i, total, done.spec)
             yield done
+    except BaseException:  # a signal (Interrupted), or the caller stopped: no worker outlives us
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's workers (each removes its temporary files as it exits) and reap them."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public terminate
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(timeout=10)
+            if process.exitcode is None:  # it ignored SIGTERM (stuck in Graphviz): no mercy
+                process.kill()
+                process.join()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Stopped(BaseException):
+    """A worker was told to stop; ``draw_task`` exits the process once the files are cleaned."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _worker_signals() -> None:
+    """In a worker, SIGTERM and SIGINT unwind like in the parent: ``finally`` blocks remove
+    temporary files before the process exits with 128 + the signal's number."""
+
+    def stop(signum, frame):
+        raise _Stopped(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
 
 
 def default_jobs() -> int:
@@ -108,6 +148,8 @@ def draw_task(task: Task) -> Done:
         files = draw_stamped(result.spec, task.source, task.name, task.options, stale, keys=task.keys)
         write_all({Path(task.out_dir) / name: data for name, data in files.items()})
         return Done(task.spec, tuple(files))
+    except _Stopped as exc:  # write_all's finally removed the temporary files on the way here
+        os._exit(exc.code)  # the pool's loop would catch any exception and take the next task
     except ArchgenError as exc:
         return Done(task.spec, error=(exc.message, exc.hint, type(exc).__name__))
     except Exception as exc:  # a bug or a Graphviz crash must not stop the other specs
