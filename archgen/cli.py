@@ -641,6 +641,136 @@ def init(
     typer.echo(f"wrote {path}")
 
 
+IacSources = Annotated[list[str], typer.Argument(
+    metavar="SOURCE...", show_default=False,
+    help="CloudFormation or SAM templates (YAML or JSON), cdk.out folders, or Terraform `show -json` files.")]
+
+
+def _import(sources: list[str], quiet: bool, color: ColorWhen):
+    """Import the sources and print what could not be followed; exit 1 when nothing could be read."""
+    from archgen.iac import import_sources
+    from archgen.report import format_findings
+
+    try:
+        result = import_sources(sources)
+    except ArchgenError as exc:
+        raise _fail(exc) from None
+    shown = _shown(result.findings, quiet)
+    if shown:
+        painted = _use_color(color, sys.stderr)
+        typer.echo(format_findings(shown, "text", color=painted), err=True, color=painted)
+    if not result.ok:
+        typer.echo("nothing imported (fix the errors above)", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    return result
+
+
+@app.command("import")
+def import_(
+    sources: IacSources,
+    output_file: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "--output", "-o", metavar="SPEC", help="Write the spec to SPEC instead of standard output.")] = None,
+    draw: Annotated[bool, typer.Option("--render", help="Also render the imported spec into --render-dir.")] = False,
+    render_dir: Annotated[Path, typer.Option("--render-dir", metavar="DIR",
+                                             help="Folder of the pictures --render writes.")] = Path("output"),
+    formats: Formats = "png,svg",
+    strict: Strict = False,
+    quiet: Quiet = False,
+    color: Color = ColorWhen.auto,
+) -> None:
+    """Write an archgen spec from infrastructure code, flows from its integration properties."""
+    from archgen.check import check_source
+    from archgen.iac.write import to_yaml
+    from archgen.report import format_findings
+
+    result = _import(sources, quiet, color)
+    text = to_yaml(result)
+    name = str(output_file) if output_file is not None else f"{Path(sources[0].rstrip('/')).stem}.yaml"
+    checked = check_source(text, name)
+    try:
+        if output_file is not None:
+            from archgen.files import write_atomic
+
+            write_atomic(output_file, text.encode("utf-8"))
+            if not quiet:
+                typer.echo(f"wrote {output_file} ({len(result.components)} components, "
+                           f"{len(result.flows)} flows)", err=True)
+        else:
+            typer.echo(text, nl=False)
+    except ArchgenError as exc:
+        raise _fail(exc) from None
+    shown = _shown(checked.findings, quiet)
+    if shown:
+        painted = _use_color(color, sys.stderr)
+        typer.echo(format_findings(shown, "text", color=painted), err=True, color=painted)
+    if not checked.ok(strict) or checked.spec is None:
+        if draw:
+            typer.echo(f"{name}: not rendered (fix the errors above)", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    if draw:
+        try:
+            from archgen.render.options import RenderOptions, parse_formats
+            from archgen.render.pipeline import render_spec
+
+            written = render_spec(checked.spec, name, render_dir, RenderOptions(parse_formats(formats)),
+                                  source=text.encode("utf-8"))
+        except ArchgenError as exc:
+            raise _fail(exc) from None
+        if not quiet:
+            for path in written:
+                typer.echo(f"wrote {path}", err=True)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command("diff")
+def diff_(
+    spec: Annotated[str, typer.Argument(metavar="SPEC", show_default=False, help="The spec to compare.")],
+    against: Annotated[list[str], typer.Option(
+        "--against", metavar="SOURCE", show_default=False,
+        help="Infrastructure code to compare with, as `archgen import` reads it (repeatable).")],
+    fmt: Annotated[ReportFormat, typer.Option(
+        "--format", "-f", metavar="FORMAT", help="Findings report: text, json, sarif or github.")] = ReportFormat.text,
+    ignore: Ignore = None,
+    quiet: Quiet = False,
+    color: Color = ColorWhen.auto,
+) -> None:
+    """Compare a spec with infrastructure code: what either has that the other lacks; exit 1 if they differ."""
+    from archgen.check import check_file
+    from archgen.iac.diff import diff as run_diff
+    from archgen.iac.pipeline import describe_sources
+    from archgen.report import format_findings
+
+    try:
+        checked = check_file(spec)
+    except ArchgenError as exc:
+        raise _fail(exc) from None
+    if checked.spec is None:
+        painted = _use_color(color, sys.stderr)
+        typer.echo(format_findings(checked.findings, "text", color=painted), err=True, color=painted)
+        typer.echo(f"{spec}: cannot be compared (fix the errors above)", err=True)
+        raise typer.Exit(EXIT_FINDINGS)
+    imported = _import(against, True, color)
+    _check_ignores(ignore)
+    result = run_diff(checked.spec, imported, describe_sources(imported), tuple(ignore or ()))
+    findings = []
+    from dataclasses import replace
+
+    for f in result.findings:
+        if not f.file:
+            line, column = checked.document.positions.locate(f.path, f.on_key, f.offset)
+            f = replace(f, file=checked.file, line=line, column=column)
+        findings.append(f)
+    shown = _shown(findings, quiet)
+    painted = _use_color(color, sys.stdout)
+    out = format_findings(shown, fmt.value, color=painted)
+    if out:
+        typer.echo(out, color=painted)
+    if fmt is ReportFormat.text and not quiet:
+        typer.echo(f"{spec} against {describe_sources(imported)}: "
+                   f"{sum(f.is_error for f in findings)} difference(s)", err=True)
+    raise typer.Exit(EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_OK)
+
+
 @app.command()
 def lsp(
     stdio: Annotated[bool, typer.Option("--stdio", help="Talk over standard input and output (the default; "

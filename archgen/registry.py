@@ -17,13 +17,15 @@ def declarations() -> tuple[tuple[str, tuple[str, ...]], ...]:
     from archgen import config, specfiles
     from archgen.check import stages
     from archgen.checks import registry
+    from archgen.iac.diff import CODES as DIFF_CODES
     from archgen.iac.model import CODES as IMPORT_CODES
     from archgen.model.parse import CODES as MODEL_CODES
 
     out = [(stage.name, stage.codes) for stage in stages() if stage.name != "rules"]
     out.append(("model", MODEL_CODES))
     out += [(family.name, family.codes) for family in registry()]
-    out += [("files", specfiles.CODES), ("import", IMPORT_CODES), ("config", config.CODES), ("internal", ("E999",))]
+    out += [("files", specfiles.CODES), ("import", IMPORT_CODES), ("diff", DIFF_CODES), ("config", config.CODES),
+            ("internal", ("E999",))]
     return tuple(out)
 
 

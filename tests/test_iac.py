@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -163,3 +164,129 @@ def test_terraform_state_matches_literal_arns(monkeypatch):
     # `clicks` names both the stream and the database; `database_name` picks the database
     assert ("clicks_glue_crawler", "clicks", "crawler") in pairs
     assert result.components["clicks"].service == "glue-data-catalog"
+
+
+# -- the commands -----------------------------------------------------------------------------
+
+DIFF = IAC / "diff"
+
+
+def lines_of(text: str) -> list[str]:
+    return [line for line in text.splitlines() if not line.startswith("    hint:")]
+
+
+def test_import_command_writes_the_snapshot_and_checks_it(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    out = tmp_path / "lake.yaml"
+    result = cli("import", "tests/fixtures/iac/streaming-lake.yaml", "-o", out)
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8") == (EXPECTED / "streaming-lake.yaml").read_text(encoding="utf-8")
+    assert result.stderr == f"wrote {out} (12 components, 11 flows)\n"
+
+
+def test_import_command_prints_to_stdout_with_unmapped_findings(cli, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = cli("import", "tests/fixtures/iac/unmapped.yaml")
+    assert result.exit_code == 0
+    assert result.stdout == (EXPECTED / "unmapped.yaml").read_text(encoding="utf-8")
+    assert lines_of(result.stderr)[0] == (
+        "tests/fixtures/iac/unmapped.yaml:2:3: W601 warning: resource type `AWS::ElastiCache::CacheCluster` "
+        "(Cache) maps to no archgen service; it is left out")
+
+
+def test_import_command_reports_the_imported_specs_errors(cli, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = cli("import", "tests/fixtures/iac/illegal.yaml")
+    assert result.exit_code == 1
+    assert [line.split(": ")[1] for line in lines_of(result.stderr) if ": E" in line] == ["E301 error"]
+
+
+def test_import_command_unparseable_template_exits_1(cli):
+    result = cli("import", IAC / "bad.yaml")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert lines_of(result.stderr)[0].startswith(f"{IAC / 'bad.yaml'}:5:8: E601 error: YAML syntax error")
+    assert lines_of(result.stderr)[-1] == "nothing imported (fix the errors above)"
+
+
+def test_import_command_missing_source_is_a_usage_error(cli, tmp_path):
+    result = cli("import", tmp_path / "nope.yaml")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"archgen: error: {tmp_path / 'nope.yaml'}: no such file or folder")
+
+
+def test_import_render_writes_the_picture(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    spec = tmp_path / "lake.yaml"
+    result = cli("import", "tests/fixtures/iac/streaming-lake.yaml", "-o", spec, "--render",
+                 "--render-dir", tmp_path / "pictures", "-T", "svg")
+    assert result.exit_code == 0, result.stderr
+    svg = (tmp_path / "pictures" / "lake.svg").read_text(encoding="utf-8")
+    assert svg.count("<g id=\"node") == 12
+    assert f"wrote {tmp_path / 'pictures' / 'lake.svg'}" in result.stderr.splitlines()
+
+
+def test_diff_of_a_fresh_import_is_empty(cli, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = cli("diff", "tests/fixtures/iac/expected/streaming-lake.yaml", "--against",
+                 "tests/fixtures/iac/streaming-lake.yaml")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.endswith("against streaming-lake.yaml (CloudFormation): 0 difference(s)\n")
+
+
+def test_diff_after_editing_the_spec(cli, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = cli("diff", "tests/fixtures/iac/diff/streaming-lake.drifted.yaml", "--against",
+                 "tests/fixtures/iac/streaming-lake.yaml")
+    assert result.exit_code == 1
+    spec, code = "tests/fixtures/iac/diff/streaming-lake.drifted.yaml", "tests/fixtures/iac/streaming-lake.yaml"
+    # `lake` is `lake-bucket` renamed: its notes still name the bucket, so it is no difference
+    assert lines_of(result.stdout) == [
+        f"{spec}:58:3: E611 error: component `dashboards` (quicksight) is not in streaming-lake.yaml (CloudFormation)",
+        f"{spec}:73:5: E613 error: flow `lake -> queries` is not in streaming-lake.yaml (CloudFormation): "
+        "no integration property connects them",
+        f"{code}:123:3: E614 error: flow `new-objects -> indexer` (esm) is in the code but not in the spec",
+        f"{code}:153:3: E612 error: AWS::S3::Bucket ResultsBucket (Amazon S3) is not in the spec "
+        "(it would be `results-bucket`)",
+    ]
+
+
+def test_diff_after_editing_the_code_as_json(cli, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    result = cli("diff", "tests/fixtures/iac/expected/streaming-lake.yaml", "--against",
+                 "tests/fixtures/iac/diff/edited/streaming-lake.yaml", "-f", "json")
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)["findings"]
+    assert [(f["code"], f["file"].rsplit("fixtures/", 1)[1], f["line"], f["column"]) for f in found] == [
+        ("E613", "iac/expected/streaming-lake.yaml", 71, 5),
+        ("E614", "iac/diff/edited/streaming-lake.yaml", 124, 3),
+        ("E612", "iac/diff/edited/streaming-lake.yaml", 131, 3),
+    ]
+    assert found[1]["message"] == "flow `new-objects -> enrich` (esm) is in the code but not in the spec"
+
+
+def test_diff_sarif_and_ignore(cli, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    args = ("diff", "tests/fixtures/iac/expected/streaming-lake.yaml", "--against",
+            "tests/fixtures/iac/diff/edited/streaming-lake.yaml")
+    sarif = json.loads(cli(*args, "-f", "sarif").stdout)
+    assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["E613", "E614", "E612"]
+    quiet = cli(*args, "--ignore", "E61")
+    assert quiet.exit_code == 0 and quiet.stdout == ""
+
+
+def test_diff_matches_a_hand_written_spec_by_service(cli, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    # the hand-written spec has other ids and no notes: each service it has once is matched
+    result = cli("diff", "tests/fixtures/iac/illegal-by-hand.yaml", "--against", "tests/fixtures/iac/illegal.yaml")
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+def test_readme_example_is_the_import_of_its_template(cli, monkeypatch):
+    monkeypatch.chdir(FIXTURES.parent.parent)
+    doc = FIXTURES.parent.parent / "docs" / "import"
+    assert to_yaml(imported("streaming-lake")) == (doc / "streaming-lake.yaml").read_text(encoding="utf-8")
+    # the committed picture is the one `--render` draws today
+    result = cli("render", "docs/import/streaming-lake.yaml", "-o", "docs/import", "--check")
+    assert (result.exit_code, result.stdout) == (0, "")

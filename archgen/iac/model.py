@@ -7,7 +7,7 @@ from typing import Any
 
 from archgen.findings import Finding
 
-CODES = ("E601", "E602", "W601", "W602")  # what `archgen import` and `archgen diff` report
+CODES = ("E601", "E602", "W601", "W602")  # what reading infrastructure code reports (import and diff)
 
 
 @dataclass
@@ -71,6 +71,8 @@ class ImportResult:
     flows: list[Flow] = field(default_factory=list)
     groups: dict[str, tuple[str | None, list[str]]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # where each component (by id) and each flow's origin resource ("@" + key) is written
+    where: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

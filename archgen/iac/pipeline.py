@@ -159,10 +159,16 @@ def _assemble(result: ImportResult, builder: Builder) -> None:
                      if owner else f"{service_name(p.service)}, which the imported rules read from")
             label = None
             scope = owner.scope if owner else ()
+        at = r or p.owner
+        if at is not None:
+            result.where[cid] = (at.file, at.line, at.column)
         result.components[cid] = Component(cid, p.service, label, notes, r, scope, _emr(r),
                                            shared=r is None and p.owner is None)
     for a, b, via, origin in builder.flows:
         result.flows.append(Flow(ids[a], ids[b], via, origin))
+        o = builder.resources.get(origin)
+        if o is not None:
+            result.where["@" + origin] = (o.file, o.line, o.column)
     result.groups = _groups(result)
 
 
