@@ -289,4 +289,5 @@ def test_readme_example_is_the_import_of_its_template(cli, monkeypatch):
     assert to_yaml(imported("streaming-lake")) == (doc / "streaming-lake.yaml").read_text(encoding="utf-8")
     # the committed picture is the one `--render` draws today
     result = cli("render", "docs/import/streaming-lake.yaml", "-o", "docs/import", "--check")
-    assert (result.exit_code, result.stdout) == (0, "")
+    assert (result.exit_code, result.stdout) == (0, ""), \
+        "re-render it: archgen render docs/import/streaming-lake.yaml -o docs/import"
