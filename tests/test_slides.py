@@ -6,8 +6,9 @@ import re
 from html.parser import HTMLParser
 
 from pptx import Presentation
-from pptx.util import Emu
+from pptx.util import Emu, Inches
 
+from archgen.slides.deck import CONTENT_H_IN, CONTENT_W_IN, TOP_IN
 from tests.conftest import FIXTURES, ROOT
 
 SPEC = ROOT / "specs" / "clickstream.yaml"
@@ -40,7 +41,12 @@ def test_pptx_deck(cli, tmp_path):
         assert abs((pic.left + pic.width / 2) - prs.slide_width / 2) < Emu(20000)
         w_px, h_px = pic.image.size
         assert abs(w_px / h_px - pic.width / pic.height) < 0.01  # no distortion
-        assert w_px / (pic.width / 914400) >= 150  # at least 2x of 96 dpi... rendered at 192 dpi
+        assert w_px / (pic.width / 914400) >= 191  # 2x of 96 dpi as shown, a cropped view too
+        # the picture fills the box under the title in one direction (nothing here is so small
+        # that it stops at the 2x magnification cap)
+        box_w, box_h = Inches(CONTENT_W_IN), Inches(CONTENT_H_IN)
+        assert max(pic.width / box_w, pic.height / box_h) > 0.99
+        assert pic.top >= Inches(TOP_IN) - 1 and pic.top + pic.height <= Inches(TOP_IN) + box_h + 1
     assert "Athena reads the lake" in slides[3].notes_slide.notes_text_frame.text
     assert "No findings" in " ".join(slide_texts(slides[7]))
 
@@ -157,3 +163,20 @@ def test_pptx_legend_samples_and_services(cli, tmp_path):
     assert len(names) == 11 and len(set(names)) == 11 and "Splunk" in names
     assert names.count("Amazon Data Firehose") == 1
     assert len(pictures) == len(kinds) + len(names)
+
+
+def test_slide_pictures_leave_the_title_to_the_slide():
+    from archgen.check import check_file
+    from archgen.slides.deck import build_deck
+    from benchmarks.layout_metrics import parse_svg
+
+    deck = build_deck([check_file(SPEC)])
+    diagrams = [s for s in deck.slides if s.kind == "diagram"]
+    assert len(diagrams) == 6
+    for slide in diagrams:
+        texts = [t.text for t in parse_svg(slide.picture.svg).texts]
+        assert "Clickstream analytics" not in texts and "Web servers" in texts, slide.title
+    overview, ingest = diagrams[0].picture, diagrams[1].picture
+    # the view is cropped: narrower than the overview, yet fitted as large on the slide
+    assert ingest.size_pt[0] < 0.6 * overview.size_pt[0]
+    assert ingest.fitted_in()[0] == overview.fitted_in()[0]

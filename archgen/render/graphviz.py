@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import sys
 import tempfile
 import warnings
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from archgen.errors import GraphvizWarning, RenderError
 from archgen.render.graph import GCluster, GNode, Graph, escape, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path
 from archgen.render.quality import VARIANTS, Variant, measure, place_labels
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
-from archgen.render.tooltips import apply_tooltips, edge_token, node_token, strip_tokens
+from archgen.render.tooltips import TOKEN, apply_tooltips, edge_token, node_token, strip_tokens
 
 ICON_PT = 44
+PAD_PT = 10.8  # the margin around a picture, and around a cropped view
 GROUP_ICON_PT = 30
 NODE_PT, CAPTION_PT, EDGE_PT, GROUP_PT, TITLE_PT = 14, 13, 13, 14, 22
 EDGE_WRAP = 14
@@ -183,10 +185,11 @@ def _build(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
     g = pgv.AGraph(directed=True, strict=False, name=graph.name)
     g.graph_attr.update(
         rankdir=graph.direction, splines="spline", compound="true",
-        nodesep="0.25", ranksep="0.4", pad="0.15", bgcolor=theme.background, fontname=FONT,
-        label=_html(graph.title, TITLE_PT, theme.text, bold=True), labelloc="t", labeljust="c",
+        nodesep="0.25", ranksep="0.4", pad=str(PAD_PT / 72), bgcolor=theme.background, fontname=FONT,
         outputorder="edgesfirst",
     )
+    if graph.title:  # slides leave it out: the slide has the title
+        g.graph_attr.update(label=_html(graph.title, TITLE_PT, theme.text, bold=True), labelloc="t", labeljust="c")
     if variant.newrank:
         g.graph_attr["newrank"] = "true"
     g.node_attr.update(shape="plain", fontname=FONT, margin="0")
@@ -275,19 +278,27 @@ def render(graph: Graph, formats: tuple[str, ...], scale: float = 1.0,
 
 
 def render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: float = 1.0,
-                  legend: bool = False) -> dict[str, dict[str, bytes]]:
+                  legend: bool = False, fit: Fit | None = None) -> dict[str, dict[str, bytes]]:
     """One layout of the full graph, drawn once per view state (None: the full diagram).
 
     Returns ``{suffix: {format: bytes}}``; every picture keeps the full layout's positions.
+    With ``fit`` (a slide's picture box), each PNG has ``scale`` times 96 dpi once fitted
+    into that box, however small the picture is.
     """
     g, subgraphs, graph = _best_layout(graph, legend)
     theme = THEMES[graph.theme]
+    x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
+    full = (x1 - x0 + 2 * PAD_PT, y1 - y0 + 2 * PAD_PT)  # read before drawing: a draw rewrites bb
     out: dict[str, dict[str, bytes]] = {}
     with _captured_stderr():
+        extents = _extents(g) if any(s is not None and s.frame is not None for s in states) else None
         for state in states:
             undo = _apply_state(g, subgraphs, graph, theme, state) if state is not None else []
+            if extents is not None and state is not None and state.frame is not None:
+                _crop(g, undo, graph, state, extents, subgraphs)
             try:
-                out[state.suffix if state is not None else ""] = _with_tooltips(_draw(g, formats, scale), graph)
+                drawn = _draw(g, formats, _png_scale(g, scale, fit, full))
+                out[state.suffix if state is not None else ""] = _with_tooltips(drawn, graph)
             finally:
                 for attrs, key, old in reversed(undo):
                     attrs[key] = old
@@ -353,6 +364,113 @@ def _slide_fit(g) -> float:
     """The scale at which the laid-out graph fits a 1280×720 slide."""
     x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
     return min(SLIDE[0] / max(x1 - x0, 1.0), SLIDE[1] / max(y1 - y0, 1.0))
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in Graphviz coordinates (points, y upwards)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def union(self, other: Box) -> Box:
+        return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
+
+
+def _points_box(points) -> Box:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return Box(min(xs), min(ys), max(xs), max(ys))
+
+
+def _ops_box(ops) -> Box | None:
+    """What xdot drawing operations cover: their points, and each text's box."""
+    box, size = None, 14.0
+    for op in ops:
+        kind = op.get("op")
+        if kind == "F":
+            size = float(op["size"])
+        elif kind == "T":
+            x, y, w = float(op["pt"][0]), float(op["pt"][1]), float(op["width"])
+            x0 = {"l": x, "r": x - w}.get(op.get("align"), x - w / 2)
+            part = Box(x0, y - 0.25 * size, x0 + w, y + size)
+            box = part if box is None else box.union(part)
+        elif "points" in op:
+            part = _points_box(op["points"])
+            box = part if box is None else box.union(part)
+        elif kind in ("E", "e"):  # an ellipse: centre and radii
+            (cx, cy), (rx, ry) = op["rect"][:2], op["rect"][2:]
+            part = Box(cx - rx, cy - ry, cx + rx, cy + ry)
+            box = part if box is None else box.union(part)
+    return box
+
+
+@dataclass(frozen=True)
+class Extents:
+    """Where each part of the laid-out picture is: nodes by id, edges by index, clusters by name."""
+
+    nodes: dict[str, Box]
+    edges: dict[int, Box]
+    clusters: dict[str, Box]
+
+
+def _extents(g) -> Extents:
+    """The boxes of every node, edge (line, head and label) and cluster, as Graphviz drew them."""
+    drawn = json.loads(g.draw(format="json"))
+    nodes: dict[str, Box] = {}
+    clusters: dict[str, Box] = {}
+    for obj in drawn.get("objects", []):
+        if "bb" in obj:
+            x0, y0, x1, y1 = (float(v) for v in obj["bb"].split(","))
+            clusters[obj["name"]] = Box(x0, y0, x1, y1)
+        elif "pos" in obj:
+            x, y = (float(v) for v in obj["pos"].split(","))
+            w, h = float(obj["width"]) * 36, float(obj["height"]) * 36
+            nodes[obj["name"]] = Box(x - w, y - h, x + w, y + h)
+    edges: dict[int, Box] = {}
+    for edge in drawn.get("edges", []):
+        token, prefix = edge.get("tooltip", ""), f"{TOKEN}e"
+        if not token.startswith(prefix):
+            continue
+        ops = [op for key in ("_draw_", "_hdraw_", "_tdraw_", "_ldraw_", "_hldraw_", "_tldraw_")
+               for op in edge.get(key, [])]
+        box = _ops_box(ops)
+        if box is not None:
+            edges[int(token[len(prefix):])] = box
+    return Extents(nodes, edges, clusters)
+
+
+def frame_box(graph: Graph, state, extents: Extents, subgraph_names: dict[str, str]) -> Box | None:
+    """What a view shows of the full layout: its components, the flows among them and its groups."""
+    frame = state.frame
+    box: Box | None = None
+    parts = [extents.nodes.get(n.id) for n in graph.nodes if n.component in frame]
+    parts += [extents.edges.get(i) for i, e in enumerate(graph.edges)
+              if e.source_component in frame and e.target_component in frame]
+    for cluster in _walk(graph.clusters):
+        shown = cluster.id in frame if cluster.kind == "emr" else (
+            state.groups is None or cluster.id in state.groups)
+        if shown:
+            parts.append(extents.clusters.get(subgraph_names.get(cluster.id, "")))
+    for part in parts:
+        if part is not None:
+            box = part if box is None else box.union(part)
+    return box
+
+
+def _crop(g, undo: list, graph: Graph, state, extents: Extents, subgraphs: dict) -> None:
+    """Crop the picture to the view's frame (a Graphviz viewport) and leave the title out: it
+    is placed over the whole layout, so a crop would cut it."""
+    names = {cid: str(sub.name) for cid, sub in subgraphs.items()}
+    box = frame_box(graph, state, extents, names)
+    if box is None:
+        return
+    w, h = box.x1 - box.x0 + 2 * PAD_PT, box.y1 - box.y0 + 2 * PAD_PT
+    cx, cy = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
+    _set(undo, g.graph_attr, "viewport", f"{w:.2f},{h:.2f},1,{cx:.2f},{cy:.2f}")
+    if g.graph_attr.get("label"):
+        _set(undo, g.graph_attr, "label", "", _html(graph.title, TITLE_PT, THEMES[graph.theme].text, bold=True))
 
 
 def _with_tooltips(pictures: dict[str, bytes], graph: Graph) -> dict[str, bytes]:
@@ -429,6 +547,33 @@ def _apply_state(g, subgraphs, graph: Graph, theme: Theme, state) -> list:
             _set(undo, attrs, "fillcolor", theme.background)
             _set(undo, attrs, "label", _html(cluster.label, GROUP_PT, theme.faded, bold=True), label)
     return undo
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The box a picture is fitted into (points) and how far it may be magnified."""
+
+    width: float
+    height: float
+    max_zoom: float
+
+
+def picture_size(g, full: tuple[float, float]) -> tuple[float, float]:
+    """The size in points of the picture drawn next: its viewport, or the whole layout ``full``."""
+    viewport = str(g.graph_attr.get("viewport") or "")
+    if viewport:
+        w, h = (float(v) for v in viewport.split(",")[:2])
+        return w, h
+    return full
+
+
+def zoom(size: tuple[float, float], fit: Fit) -> float:
+    """How much a picture of ``size`` points is magnified when fitted into ``fit``."""
+    return min(fit.width / size[0], fit.height / size[1], fit.max_zoom)
+
+
+def _png_scale(g, scale: float, fit: Fit | None, full: tuple[float, float]) -> float:
+    return scale if fit is None else scale * max(1.0, zoom(picture_size(g, full), fit))
 
 
 def _draw(g, formats: tuple[str, ...], scale: float) -> dict[str, bytes]:

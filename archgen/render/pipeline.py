@@ -24,15 +24,16 @@ from archgen.render.options import RenderOptions
 from archgen.render.plan import Output, planned_outputs
 
 
-def draw_graph(graph: Graph, options: RenderOptions, outputs: list[Output]) -> dict[str, bytes]:
-    """``{file name: bytes}`` for ``outputs``: one layout of ``graph``, drawn once per picture."""
+def draw_graph(graph: Graph, options: RenderOptions, outputs: list[Output], fit=None) -> dict[str, bytes]:
+    """``{file name: bytes}`` for ``outputs``: one layout of ``graph``, drawn once per picture
+    (``fit``: the slide box PNGs are sized for, see ``archgen.render.graphviz.render_states``)."""
     from archgen.render.graphviz import render_states
 
     order: dict[str, object] = {}  # suffix → state, in the order planned
     for o in outputs:
         order.setdefault(o.suffix, o.state)
     formats = tuple(dict.fromkeys(o.fmt for o in outputs))
-    drawn = render_states(graph, list(order.values()), formats, options.scale, options.legend)
+    drawn = render_states(graph, list(order.values()), formats, options.scale, options.legend, fit)
     return {o.file: drawn[o.suffix][o.fmt] for o in outputs}
 
 

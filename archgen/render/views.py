@@ -1,7 +1,9 @@
 """Views and steps: which parts of the full diagram a picture shows, and which it fades.
 
 A view never moves anything: it is the full layout drawn with some parts hidden or faded,
-so that slides stepping through an architecture do not jump around.
+so that slides stepping through an architecture do not jump around. A view that shows only
+some parts is cropped to them (its ``frame``); every step of a stepped view has the same frame,
+the whole view, and draws the parts still to come faded, so no step is a nearly blank picture.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ class ViewState:
     """One picture of a view: its file suffix and what it shows.
 
     ``components``/``groups`` are the visible ones (None: all); ``faded`` components and
-    ``faded_groups`` are drawn in the theme's faded colour.
+    ``faded_groups`` are drawn in the theme's faded colour. ``frame`` is what the picture is
+    cropped to: the components of the whole view (None: the whole diagram, not cropped).
     """
 
     suffix: str
@@ -29,6 +32,7 @@ class ViewState:
     notes: str | None = None
     view: str | None = None
     step: int | None = None
+    frame: frozenset[str] | None = None
 
 
 def _groups_named(spec: Spec, ids) -> set[str]:
@@ -54,7 +58,18 @@ def states(spec: Spec, view: View) -> list[ViewState]:
     show_ids = [r.id for r in view.show]
     focus = spec.expand(r.id for r in view.focus) if view.focus else None
 
-    def state(suffix: str, ids: list[str] | None, step: int | None, step_title: str) -> ViewState:
+    def state(suffix: str, ids: list[str] | None, step: int | None, step_title: str,
+              whole: list[str] | None = None) -> ViewState:
+        """``ids``: what the picture shows in full; ``whole``: the view's parts it also draws faded."""
+        if whole is not None:
+            drawn = state(suffix, whole, step, step_title)
+            now = spec.expand(ids or [])
+            now_groups = _groups_named(spec, ids or [])
+            return ViewState(suffix, step_title, drawn.components, drawn.groups,
+                             drawn.faded | (drawn.components - now),
+                             drawn.faded_groups | frozenset(g for g in drawn.groups if g not in now_groups
+                                                             and not (_descendants(spec, g) & now)),
+                             view.notes, view.name, step, drawn.frame)
         if ids is None:
             components, groups = None, None
             pool = set(spec.components)
@@ -69,15 +84,16 @@ def states(spec: Spec, view: View) -> list[ViewState]:
             faded = frozenset(pool - focus)
             faded_groups = frozenset(g for g in group_pool if not (_descendants(spec, g) & focus))
         return ViewState(suffix, step_title, components, groups, faded, faded_groups, view.notes,
-                         view.name, step)
+                         view.name, step, components)
 
     if view.steps:
+        whole = [r.id for step in view.steps for r in step]
         out = []
         cumulative: list[str] = []
         for n, step in enumerate(view.steps, start=1):
             cumulative.extend(r.id for r in step)
             out.append(state(view_suffix(view.name, n), list(cumulative), n,
-                             f"{title} ({n}/{len(view.steps)})"))
+                             f"{title} ({n}/{len(view.steps)})", whole))
         return out
     return [state(view_suffix(view.name), show_ids or None, None, title)]
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+import re
+import struct
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from archgen import __version__
@@ -14,6 +16,7 @@ from archgen.catalog.services import load_services
 from archgen.check import CheckResult
 from archgen.errors import UsageError
 from archgen.render.graph import build_graph
+from archgen.render.graphviz import Fit
 from archgen.render.icons import themed_icon
 from archgen.render.naming import stem
 from archgen.render.options import RenderOptions
@@ -23,12 +26,33 @@ from archgen.render.themes import KIND_NAMES, THEMES
 from archgen.slides.legend import EdgeSample, edge_sample
 
 PNG_SCALE = 2.0
+# the 16:9 slide (inches) and the box under the title that a picture is fitted into
+SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
+MARGIN_IN = 0.4
+TOP_IN = 1.35
+CONTENT_W_IN, CONTENT_H_IN = SLIDE_W_IN - 2 * MARGIN_IN, SLIDE_H_IN - TOP_IN - MARGIN_IN
+MAX_ZOOM = 2.0  # a small view is magnified at most this much: larger looks like a poster
 
 
 @dataclass(frozen=True)
 class Picture:
-    png: bytes  # rendered at PNG_SCALE for PPTX
+    png: bytes  # PPTX: PNG_SCALE x 96 dpi once fitted into the content box
     svg: bytes  # self-contained, for HTML
+
+    @property
+    def size_pt(self) -> tuple[float, float]:
+        """The picture's natural size in points (1 pt = 1/72 inch), from the SVG."""
+        head = self.svg[:2000].decode("utf-8", "replace")
+        w = re.search(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', head)
+        return float(w.group(1)), float(w.group(2))
+
+    def fitted_in(self) -> tuple[float, float]:
+        """Its size in inches fitted into the content box, magnified at most MAX_ZOOM times."""
+        w_px, h_px = struct.unpack(">II", self.png[16:24])
+        w = self.size_pt[0] / 72
+        h = w * h_px / w_px  # the PNG's own proportions: no distortion
+        k = min(CONTENT_W_IN / w, CONTENT_H_IN / h, MAX_ZOOM)
+        return w * k, h * k
 
 
 @dataclass(frozen=True)
@@ -102,10 +126,11 @@ def build_deck(results: list[CheckResult], theme: str = "light", allow_errors: b
         if spec is None or not result.ok():
             continue  # with --allow-errors: its errors are on the findings slide
         name = stem(result.file)
-        graph = build_graph(spec, name, theme, services, rules)
+        # the slide shows the title above the picture: not inside it again
+        graph = replace(build_graph(spec, name, theme, services, rules), title="")
         options = RenderOptions(("png", "svg"), PNG_SCALE, theme)
         outputs = planned_outputs(spec, name, options, [ALL_VIEWS])
-        drawn = draw_graph(graph, options, outputs)
+        drawn = draw_graph(graph, options, outputs, Fit(CONTENT_W_IN * 72, CONTENT_H_IN * 72, MAX_ZOOM))
         svg = {o.suffix: drawn[o.file] for o in outputs if o.fmt == "svg"}
         for o in (o for o in outputs if o.fmt == "png"):
             state, picture = o.state, Picture(drawn[o.file], svg[o.suffix])

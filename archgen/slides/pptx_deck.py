@@ -6,11 +6,9 @@ import io
 import struct
 
 from archgen.render.icons import icon_path
-from archgen.slides.deck import PNG_SCALE, Deck, Slide
+from archgen.slides.deck import CONTENT_H_IN, MARGIN_IN, PNG_SCALE, SLIDE_H_IN, SLIDE_W_IN, TOP_IN, Deck, Slide
 
-WIDTH_IN, HEIGHT_IN = 13.333, 7.5
-MARGIN_IN = 0.4
-TOP_IN = 1.35  # below the title
+WIDTH_IN, HEIGHT_IN = SLIDE_W_IN, SLIDE_H_IN
 MAX_LINES = 16
 
 COLOURS = {
@@ -94,11 +92,9 @@ def _title_slide(slide, item: Slide, palette) -> None:
 def _diagram(slide, item: Slide, palette) -> None:
     from pptx.util import Inches
 
-    w_px, h_px = png_size(item.picture.png)
-    box_w, box_h = WIDTH_IN - 2 * MARGIN_IN, HEIGHT_IN - TOP_IN - MARGIN_IN
-    w, h = fit(w_px, h_px, box_w, box_h)
+    w, h = item.picture.fitted_in()
     x = (WIDTH_IN - w) / 2
-    y = TOP_IN + (box_h - h) / 2
+    y = TOP_IN + (CONTENT_H_IN - h) / 2
     slide.shapes.add_picture(io.BytesIO(item.picture.png), Inches(x), Inches(y), Inches(w), Inches(h))
 
 
