@@ -631,14 +631,15 @@ def init(
         metavar="[NAME]", help="Name or path of the spec, without .archgen.yaml (default: architecture).",
         show_default=False)] = None,
 ) -> None:
-    """Write a commented starter spec NAME.archgen.yaml with the schema modeline (never overwrites)."""
+    """Write a commented starter spec NAME.archgen.yaml (never overwrites) and archgen.schema.json beside it."""
     from archgen.starter import write_starter
 
     try:
-        path = write_starter(name)
+        written = write_starter(name)
     except ArchgenError as exc:
         raise _fail(exc) from None
-    typer.echo(f"wrote {path}")
+    for path in written:
+        typer.echo(f"wrote {path}")
 
 
 IacSources = Annotated[list[str], typer.Argument(

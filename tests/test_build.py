@@ -328,7 +328,7 @@ def test_init_writes_a_starter_that_checks_clean(cli, tmp_path, monkeypatch):
     result = cli("init")
     assert result.exit_code == 0 and "architecture.archgen.yaml" in result.stdout
     text = (tmp_path / "architecture.archgen.yaml").read_text()
-    assert text.startswith("# yaml-language-server: $schema=https://")
+    assert text.startswith("# yaml-language-server: $schema=archgen.schema.json\n")
     assert text.count("\n#") > 5  # commented
     checked = cli("check", "architecture.archgen.yaml", "--strict")
     assert checked.exit_code == 0, checked.output

@@ -183,3 +183,25 @@ def test_unknown_view_names_the_file_once(tmp_path):
     assert out.returncode == 2
     err = out.stderr.decode()
     assert err.startswith(f"{spec}: no view named nosuch\n") and err.count(str(spec)) == 1
+
+
+def test_init_writes_the_schema_its_modeline_names(tmp_path):
+    from archgen.model.schema import schema_text
+
+    out = run("init", "arch/clicks", cwd=tmp_path)
+    assert out.returncode == 0
+    assert out.stdout.decode() == "wrote arch/clicks.archgen.yaml\nwrote arch/archgen.schema.json\n"
+    spec = (tmp_path / "arch" / "clicks.archgen.yaml").read_text(encoding="utf-8")
+    assert spec.splitlines()[0] == "# yaml-language-server: $schema=archgen.schema.json"
+    assert (tmp_path / "arch" / "archgen.schema.json").read_text(encoding="utf-8") == schema_text()
+    # a second spec in the folder shares the schema, which is current: nothing else is written
+    again = run("init", "arch/logs", cwd=tmp_path)
+    assert again.stdout.decode() == "wrote arch/logs.archgen.yaml\n"
+    # an older archgen schema is refreshed; a file of that name that is not archgen's is left alone
+    (tmp_path / "arch" / "archgen.schema.json").write_text(json.dumps({"$id": json.loads(schema_text())["$id"]}))
+    assert run("init", "arch/third", cwd=tmp_path).stdout.decode().endswith("wrote arch/archgen.schema.json\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "archgen.schema.json").write_text("{}")
+    assert run("init", "other/x", cwd=tmp_path).stdout.decode() == "wrote other/x.archgen.yaml\n"
+    assert (tmp_path / "other" / "archgen.schema.json").read_text() == "{}"
+    assert run("check", "arch/clicks.archgen.yaml", "--strict", cwd=tmp_path).returncode == 0

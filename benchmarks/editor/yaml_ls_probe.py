@@ -7,7 +7,8 @@ driving the real server over stdio.
         [--schema schemas/archgen.schema.json] [SPEC] [hover:LINE:COL | completion:LINE:COL ...]
 
 Positions are 1-based. Without probes it uses those of benchmarks/editor/probe.yaml. The
-spec's first line is pointed at --schema (so an older schema can be compared).
+spec's first line is pointed at --schema (so an older schema can be compared), unless
+--as-written keeps the spec's own modeline.
 """
 
 from __future__ import annotations
@@ -72,12 +73,14 @@ class Server:
         self._send({"jsonrpc": "2.0", "method": method, "params": params})
 
 
-def probe(server_cmd: str, schema: Path, spec: Path, probes: list[str]) -> dict:
+def probe(server_cmd: str, schema: Path | None, spec: Path, probes: list[str]) -> dict:
     lines = spec.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[0] = f"# yaml-language-server: $schema={schema.resolve().as_uri()}\n"
+    if schema is not None:
+        lines[0] = f"# yaml-language-server: $schema={schema.resolve().as_uri()}\n"
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / spec.name
-        path.write_text("".join(lines), encoding="utf-8")
+        path = Path(tmp) / spec.name if schema is not None else spec.resolve()
+        if schema is not None:
+            path.write_text("".join(lines), encoding="utf-8")
         uri = path.as_uri()
         server = Server([server_cmd, "--stdio"])
         server.request("initialize", {"processId": os.getpid(), "rootUri": None, "capabilities": {
@@ -116,10 +119,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", required=True, help="the yaml-language-server executable")
     parser.add_argument("--schema", type=Path, default=ROOT / "schemas" / "archgen.schema.json")
+    parser.add_argument("--as-written", action="store_true",
+                        help="keep the spec's own modeline (to check that it resolves)")
     parser.add_argument("spec", nargs="?", type=Path, default=HERE / "probe.yaml")
     parser.add_argument("probes", nargs="*")
     args = parser.parse_args()
-    result = probe(args.server, args.schema, args.spec, args.probes or DEFAULT_PROBES)
+    result = probe(args.server, None if args.as_written else args.schema, args.spec,
+                   args.probes or DEFAULT_PROBES)
     for key, value in result.items():
         if isinstance(value, list) and value and isinstance(value[0], str):
             value = f"{len(value)} items: {', '.join(value[:8])}{', ...' if len(value) > 8 else ''}"
