@@ -117,8 +117,12 @@ def test_every_service_renders_with_its_icon(cli, tmp_path):
     svg = (tmp_path / "every.svg").read_text()
     for s in load_services():
         title = r"<title>n_" + re.escape(s.id.replace("-", "_")) + r"</title>"
-        node = re.search(title + r".*?xlink:href=\"data:image/png;base64,([^\"]+)\"", svg, re.S)
+        node = re.search(title + r".*?<use xlink:href=\"#([^\"]+)\"", svg, re.S)
         assert node, s.id
+        symbol = r'<symbol id="' + node.group(1) + r'"[^>]*>'
+        payload = re.search(symbol + r'<image xlink:href="data:image/png;base64,([^"]+)"', svg)
+        assert payload, s.id
+        node = payload
         light = THEMES["light"]  # low-contrast artwork is drawn on a plate (see test_pictures)
         icon = icon_path(themed_icon(s.icon, light.background, light.plate))
         assert base64.b64decode(node.group(1)) == icon.read_bytes(), s.id

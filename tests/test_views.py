@@ -17,7 +17,7 @@ def nodes(svg: str) -> list[str]:
 def positions(svg: str) -> dict[str, str]:
     out = {}
     for name, body in re.findall(r'class="node">\s*<title>([^<]+)</title>(.*?)</g>', svg, re.S):
-        m = re.search(r'<image [^>]*x="([^"]+)" y="([^"]+)"', body)
+        m = re.search(r'<use [^>]*x="([^"]+)" y="([^"]+)"', body)
         out[name] = m.groups() if m else None
     return out
 

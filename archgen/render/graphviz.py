@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -13,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from archgen.errors import GraphvizWarning, RenderError
 from archgen.render.graph import GCluster, GNode, Graph, escape, wrap
-from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path
+from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path, icon_pixels
 from archgen.render.quality import VARIANTS, Variant, measure, place_labels
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
 from archgen.render.tooltips import TOKEN, apply_tooltips, edge_token, node_token, strip_tokens
@@ -596,22 +597,55 @@ def _draw(g, formats: tuple[str, ...], scale: float) -> dict[str, bytes]:
     return out
 
 
-_HREF = re.compile(rb'xlink:href="([^"]+)"')
+_IMAGE = re.compile(rb'<image xlink:href="([^"]+)"([^>]*?)\s*/>')
+_ASPECT = re.compile(rb'\s+preserveAspectRatio="([^"]*)"')
+_SVG_OPEN = re.compile(rb"<svg\b[^>]*>")
+ICON_ID = "archgen-icon-"
 
 
 def embed_icons(svg: bytes) -> bytes:
-    """Replace icon file paths by data URIs so the SVG is self-contained and portable."""
+    """Each icon's PNG once, in a ``<symbol>`` at the top; every node's picture a ``<use>`` of it.
+
+    Graphviz writes one ``<image>`` per node with the icon's file path. The SVG becomes
+    self-contained (no paths of this machine) and each distinct icon is embedded once:
+    ``<symbol viewBox="0 0 W H">`` (W×H the PNG's pixel size) with Graphviz's
+    ``preserveAspectRatio`` draws it in the ``<use>``'s box exactly as the ``<image>`` did.
+    Symbol ids come from the icon's bytes, so several SVGs inlined in one HTML page (a slide
+    deck) never point at each other's icons by mistake.
+    """
     roots = [(str(root).encode() + b"/", prefix) for root, prefix in embedded_roots()]
+    symbols: dict[bytes, bytes] = {}
+
+    def symbol(name: str, aspect: bytes) -> bytes:
+        uri = data_uri(name)
+        digest = hashlib.sha256(uri.encode() + b"\0" + aspect).hexdigest()[:16]
+        ident = (ICON_ID + digest).encode()
+        if ident not in symbols:
+            width, height = icon_pixels(name)
+            symbols[ident] = (b'<symbol id="' + ident + b'" viewBox="0 0 ' + str(width).encode() + b" "
+                              + str(height).encode() + b'" preserveAspectRatio="' + aspect + b'">'
+                              + b'<image xlink:href="' + uri.encode() + b'" width="' + str(width).encode()
+                              + b'" height="' + str(height).encode() + b'"/></symbol>')
+        return ident
 
     def swap(m: re.Match[bytes]) -> bytes:
-        href = m.group(1)
+        href, rest = m.group(1), m.group(2)
         for root, prefix in roots:
             if href.startswith(root):
-                rel = href[len(root):].decode()
-                return b'xlink:href="' + data_uri(prefix + rel).encode() + b'"'
+                name = prefix + href[len(root):].decode()
+                if icon_pixels(name) is None:  # not a PNG: embedded where it stands
+                    return b'<image xlink:href="' + data_uri(name).encode() + b'"' + rest + b"/>"
+                aspect = _ASPECT.search(rest)
+                ident = symbol(name, aspect.group(1) if aspect else b"xMidYMid meet")
+                return b'<use xlink:href="#' + ident + b'"' + _ASPECT.sub(b"", rest) + b"/>"
         return m.group(0)
 
-    return _HREF.sub(swap, svg)
+    body = _IMAGE.sub(swap, svg)
+    opening = _SVG_OPEN.search(body)
+    if not symbols or opening is None:
+        return body
+    defs = b"\n<defs>\n" + b"\n".join(symbols.values()) + b"\n</defs>"
+    return body[: opening.end()] + defs + body[opening.end():]
 
 
 def relative_icons(dot: bytes) -> bytes:

@@ -123,11 +123,22 @@ def embedded_roots() -> list[tuple[Path, str]]:
     return roots
 
 
+def _icon_bytes(relative: str) -> bytes:
+    if relative.startswith(FADED_PREFIX):
+        return faded_icon_path(relative[len(FADED_PREFIX):]).read_bytes()
+    return icon_path(relative).read_bytes()
+
+
 @lru_cache(maxsize=512)
 def data_uri(relative: str) -> str:
     """The icon as a data URI, for self-contained SVG (``faded/...`` names a faded copy)."""
-    if relative.startswith(FADED_PREFIX):
-        raw = faded_icon_path(relative[len(FADED_PREFIX):]).read_bytes()
-    else:
-        raw = icon_path(relative).read_bytes()
-    return "data:image/png;base64," + base64.b64encode(raw).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(_icon_bytes(relative)).decode("ascii")
+
+
+@lru_cache(maxsize=512)
+def icon_pixels(relative: str) -> tuple[int, int] | None:
+    """Width and height in pixels of the icon named as in ``data_uri``; None if it is no PNG."""
+    head = _icon_bytes(relative)[:24]
+    if not head.startswith(b"\x89PNG\r\n\x1a\n") or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
