@@ -2,7 +2,7 @@
 
     python benchmarks/layout_metrics.py picture.svg [more.svg ...] [--json]
 
-Everything is read from the SVG geometry: node groups (their icon ``<image>`` and texts),
+Everything is read from the SVG geometry: node groups (their icon ``<use>`` or ``<image>`` and texts),
 edge groups (path, arrowhead, label texts) and cluster groups. Text boxes are measured with
 the DejaVu Sans metrics when the font file is there (as Graphviz measured them), otherwise
 estimated. Coordinates are SVG user units (points at scale 1).
@@ -189,7 +189,7 @@ def _shape_box(el) -> Box | None:
         cx, cy = float(el.get("cx")), float(el.get("cy"))
         rx, ry = float(el.get("rx")), float(el.get("ry"))
         return Box(cx - rx, cy - ry, cx + rx, cy + ry)
-    elif tag == "image":
+    elif tag in ("image", "use"):  # an icon: embedded once as a <symbol>, drawn with <use>
         x, y = float(el.get("x", 0)), float(el.get("y", 0))
         w, h = _floats(el.get("width"))[0], _floats(el.get("height"))[0]
         return Box(x, y, x + w, y + h)
@@ -261,7 +261,7 @@ def parse_svg(data: bytes | str) -> Drawing:
         title = title_el.text if title_el is not None and title_el.text else ""
         if kind == "node":
             shapes = [b for el in g.iter() if (b := _shape_box(el)) is not None]
-            images = [_shape_box(el) for el in g.iter(f"{SVG}image")]
+            images = [_shape_box(el) for el in g.iter() if el.tag in (f"{SVG}image", f"{SVG}use")]
             own = texts_of(g)
             whole = None
             for b in [box(s) for s in shapes] + [t.box for t in own]:
