@@ -23,12 +23,15 @@ DARK, LIGHT = THEMES["dark"], THEMES["light"]
 def node_images(svg_path) -> dict[str, bytes]:
     """The PNG bytes drawn for each node of a Graphviz SVG, by node name."""
     root = ET.parse(svg_path).getroot()
+    # each icon is embedded once, in a <symbol>; nodes draw it with <use>
+    symbols = {s.get("id"): s.find(f"{SVG}image") for s in root.iter(f"{SVG}symbol")}
     out = {}
     for g in root.iter(f"{SVG}g"):
         if g.get("class") != "node":
             continue
         name = g.find(f"{SVG}title").text
-        image = next(g.iter(f"{SVG}image"), None)
+        use = next(g.iter(f"{SVG}use"), None)
+        image = symbols[use.get(f"{XLINK}href").removeprefix("#")] if use is not None else None
         if image is not None:
             href = image.get(f"{XLINK}href")
             out[name] = base64.b64decode(href.split(",", 1)[1])
