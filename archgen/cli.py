@@ -647,19 +647,25 @@ IacSources = Annotated[list[str], typer.Argument(
     help="CloudFormation or SAM templates (YAML or JSON), cdk.out folders, or Terraform `show -json` files.")]
 
 
+def _print_findings(findings, quiet: bool, color: ColorWhen) -> None:
+    """Findings of an import or diff, as text on standard error."""
+    from archgen.report import format_findings
+
+    shown = _shown(findings, quiet)
+    if shown:
+        painted = _use_color(color, sys.stderr)
+        typer.echo(format_findings(shown, "text", color=painted), err=True, color=painted)
+
+
 def _import(sources: list[str], quiet: bool, color: ColorWhen):
     """Import the sources and print what could not be followed; exit 1 when nothing could be read."""
     from archgen.iac import import_sources
-    from archgen.report import format_findings
 
     try:
         result = import_sources(sources)
     except ArchgenError as exc:
         raise _fail(exc) from None
-    shown = _shown(result.findings, quiet)
-    if shown:
-        painted = _use_color(color, sys.stderr)
-        typer.echo(format_findings(shown, "text", color=painted), err=True, color=painted)
+    _print_findings(result.findings, quiet, color)
     if not result.ok:
         typer.echo("nothing imported (fix the errors above)", err=True)
         raise typer.Exit(EXIT_FINDINGS)
@@ -682,7 +688,6 @@ def import_(
     """Write an archgen spec from infrastructure code, flows from its integration properties."""
     from archgen.check import check_source
     from archgen.iac.write import to_yaml
-    from archgen.report import format_findings
 
     result = _import(sources, quiet, color)
     text = to_yaml(result)
@@ -700,10 +705,7 @@ def import_(
             typer.echo(text, nl=False)
     except ArchgenError as exc:
         raise _fail(exc) from None
-    shown = _shown(checked.findings, quiet)
-    if shown:
-        painted = _use_color(color, sys.stderr)
-        typer.echo(format_findings(shown, "text", color=painted), err=True, color=painted)
+    _print_findings(checked.findings, quiet, color)
     if not checked.ok(strict) or checked.spec is None:
         if draw:
             typer.echo(f"{name}: not rendered (fix the errors above)", err=True)
