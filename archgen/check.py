@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from archgen.errors import UsageError
@@ -102,10 +103,6 @@ def _any_error(state: _Run, findings: list[Finding]) -> bool:
     return has_errors(findings)
 
 
-def _no_text(state: _Run, findings: list[Finding]) -> bool:
-    return state.text is None  # a bad byte still lets YAML report its own problems
-
-
 def _no_document(state: _Run, findings: list[Finding]) -> bool:
     return state.doc is None or has_errors(findings)
 
@@ -135,8 +132,6 @@ def _decode(state: _Run) -> list[Finding]:
 
 
 def _load(state: _Run) -> list[Finding]:
-    if state.text is None:
-        return []
     state.doc, findings = load_text(state.text, state.file, state.limits)
     return findings
 
@@ -162,12 +157,13 @@ def _rule_codes() -> tuple[str, ...]:
     return (*CODES, *(c for family in registry() for c in family.codes), "E999")
 
 
+@lru_cache(maxsize=1)
 def stages() -> tuple[Stage, ...]:
-    """The pipeline, in order."""
+    """The pipeline, in order (built once per process)."""
     from archgen.model import loader, schema
 
     return (
-        Stage("decode", _decode, loader.DECODE_CODES, _no_text),
+        Stage("decode", _decode, loader.DECODE_CODES, _any_error),
         Stage("yaml", _load, loader.CODES, _no_document),
         Stage("version", lambda s: _version(s.doc), ("E105",), _any_error),
         Stage("size", lambda s: size_limits(s.doc.data), ("E005",), _any_error),

@@ -606,7 +606,7 @@ def build(
         typer.echo(f"built {report.count('built')}, unchanged {report.count('unchanged')}, failed {failed}, "
                    f"removed {len(report.removed)} in {report.seconds:.2f}s", err=True)
     code = EXIT_FINDINGS if report.rejected(strict) else EXIT_OK
-    raise typer.Exit(max([code, *(exit_code_for(e) for e in report.failures(strict))]))
+    raise typer.Exit(max([code, *(exit_code_for(e) for e in report.failures())]))
 
 
 def _no_spec_found(paths: list[Path]) -> None:
@@ -828,6 +828,7 @@ def main() -> None:
     from archgen.errors import Interrupted
 
     warnings.showwarning = _show_warning
+    warnings.simplefilter("always", GraphvizWarning)  # every picture's trouble, not only the first
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _interrupt)
     try:

@@ -28,10 +28,6 @@ class GraphvizWarning(UserWarning):
     """Trouble Graphviz reported while laying out a picture that was still drawn."""
 
 
-# The kinds a build worker can hand back across a process boundary, by name.
-KINDS = {cls.__name__: cls for cls in (UsageError, RenderError, CatalogError)}
-
-
 class Interrupted(BaseException):
     """SIGTERM or SIGINT arrived: unwind (temporary files removed, drawing processes stopped)
     and exit with 128 + the signal's number. A BaseException, so no ``except Exception``

@@ -30,3 +30,13 @@ def test_constraint_message_continues_with_the_rule_in_lower_case():
         "Kinesis Data Streams `clicks` should not take this flow into `fn21`: a Kinesis data stream "
         "registers at most 20 enhanced fan-out consumers (50 in On-demand Advantage mode); any further "
         "consumer shares the 2 MB/s of reads per shard with the others (it already has `fn01`)")
+
+
+def test_an_unknown_service_does_not_stop_the_rule_checks():
+    assert [(code, line, column) for code, line, column, _ in rows(DIR / "unknown-service-and-illegal-flow.yaml")] == [
+        ("W201", 6, 3), ("E110", 6, 8), ("E301", 12, 22)]
+
+
+
+def test_an_unsupported_format_version_stops_before_the_rules():
+    assert rows(FIXTURES / "loader" / "future-version.yaml") == [("E105", 2, 10, "unsupported format version `2`")]

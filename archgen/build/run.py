@@ -22,7 +22,7 @@ from archgen.cache.freshness import problems
 from archgen.cache.keys import output_keys
 from archgen.cache.stamp import read_key
 from archgen.check import CheckResult, check_source, read_spec
-from archgen.errors import KINDS, ArchgenError, RenderError, UsageError
+from archgen.errors import ArchgenError, RenderError, UsageError
 from archgen.findings import Finding
 from archgen.model.loader import Limits
 from archgen.render.naming import stem
@@ -83,10 +83,9 @@ class BuildReport:
         """Whether a spec has findings that stop it, or (``--check``) an output is missing or stale."""
         return bool(self.problems) or any(not s.result.ok(strict) or s.result.spec is None for s in self.specs)
 
-    def failures(self, strict: bool = False) -> list[ArchgenError]:
+    def failures(self) -> list[ArchgenError]:
         """Why valid specs could not be drawn."""
-        return [s.error for s in self.specs
-                if s.result.ok(strict) and s.result.spec is not None and s.error is not None]
+        return [s.error for s in self.specs if s.error is not None]  # only valid specs are drawn
 
 
 def build(paths: list[str | os.PathLike], out_dir: str | os.PathLike, options: BuildOptions | None = None,
@@ -153,9 +152,9 @@ def _draw(todo: list[Task], report: BuildReport, manifest: Manifest, refs: dict[
     for done in run(todo, options.jobs, progress):
         outcome = by_path[done.spec]
         if done.error:
-            message, hint, kind = done.error
+            message, hint = done.error
             outcome.status = "failed"
-            outcome.error = KINDS.get(kind, RenderError)(message, hint)
+            outcome.error = RenderError(message, hint)
             continue
         for file_name in done.written:
             manifest.outputs[file_name] = Entry(refs[outcome.path], outcome.outputs[file_name])

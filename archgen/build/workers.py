@@ -39,7 +39,7 @@ class Task:
 class Done:
     spec: str
     written: tuple[str, ...] = ()
-    error: tuple[str, str | None, int] | None = None  # message, hint, exit code
+    error: tuple[str, str | None] | None = None  # message, hint: the drawing failed (exit 3)
 
 
 def run(tasks: list[Task], jobs: int | None, progress: Progress | None) -> Iterator[Done]:
@@ -67,7 +67,7 @@ def run(tasks: list[Task], jobs: int | None, progress: Progress | None) -> Itera
             try:
                 done = future.result()
             except Exception as exc:  # a worker died (BrokenProcessPool) or could not be reached
-                done = Done(spec, error=(f"{spec}: the drawing process failed: {exc!r}", None, 3))
+                done = Done(spec, error=(f"{spec}: the drawing process failed: {exc!r}", None))
             if progress:
                 progress(i, total, done.spec)
             yield done
@@ -151,6 +151,6 @@ def draw_task(task: Task) -> Done:
     except _Stopped as exc:  # write_all's finally removed the temporary files on the way here
         os._exit(exc.code)  # the pool's loop would catch any exception and take the next task
     except ArchgenError as exc:
-        return Done(task.spec, error=(exc.message, exc.hint, type(exc).__name__))
+        return Done(task.spec, error=(exc.message, exc.hint))
     except Exception as exc:  # a bug or a Graphviz crash must not stop the other specs
-        return Done(task.spec, error=(f"{task.spec}: drawing failed: {exc!r}", None, "RenderError"))
+        return Done(task.spec, error=(f"{task.spec}: drawing failed: {exc!r}", None))
