@@ -2,7 +2,7 @@
 
     python benchmarks/layout_bench.py [SPEC ...] [--no-diagrams] [--collapse] [--keep DIR]
 
-With no SPEC it measures the examples (`specs/*.yaml`) and the realistic architectures in
+With no SPEC it measures the examples (`specs/*.archgen.yaml`) and the realistic architectures in
 `benchmarks/specs/`. Each spec is drawn by `archgen render -f svg` (a whole process) and,
 unless `--no-diagrams`, as the same graph written as a `diagrams` program: the same nodes,
 icons, nested groups and direction, every edge labelled with its mechanism, as a person

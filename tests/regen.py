@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from archgen.check import check_file
+from archgen.render.naming import stem
 from archgen.report import format_findings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +25,7 @@ EMR_DIR = FIXTURES / "emr"
 SNAPSHOT_DIR = ROOT / "tests" / "snapshots"
 # The specs whose whole reports are snapshotted, in every format.
 SNAPSHOT_SPECS = ["tests/fixtures/snapshots/mixed.yaml", "tests/fixtures/codes/E301.fail.yaml",
-                  "tests/fixtures/codes/W403.fail.yaml", "specs/clickstream.yaml"]
+                  "tests/fixtures/codes/W403.fail.yaml", "specs/clickstream.archgen.yaml"]
 FORMATS = {"text": "txt", "json": "json", "sarif": "sarif", "github": "github"}
 
 
@@ -58,7 +59,7 @@ def report(spec: str, fmt: str) -> str:
 
 
 def snapshot_path(spec: str, fmt: str) -> Path:
-    return SNAPSHOT_DIR / f"{Path(spec).stem}.{FORMATS[fmt]}"
+    return SNAPSHOT_DIR / f"{stem(spec)}.{FORMATS[fmt]}"
 
 
 def dump(data) -> str:

@@ -65,7 +65,7 @@ def summary(result) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def pictures():
-    spec = check_file(ROOT / "specs" / "clickstream.yaml").spec
+    spec = check_file(ROOT / "specs" / "clickstream.archgen.yaml").spec
     options = RenderOptions(("png", "svg", "pdf", "dot"))
     drawn = draw(spec, "clickstream", options, planned_outputs(spec, "clickstream", options))
     return {name.rsplit(".", 1)[1]: data for name, data in drawn.items()}
@@ -243,7 +243,7 @@ def test_check_lists_outputs_of_removed_specs(cli, tmp_path):
 
 def test_parallel_output_equals_serial_byte_for_byte(cli, tmp_path):
     for spec in ("clickstream", "iot-telemetry", "emr-spark", "log-analytics"):
-        shutil.copy(ROOT / "specs" / f"{spec}.yaml", tmp_path / f"{spec}.archgen.yaml")
+        shutil.copy(ROOT / "specs" / f"{spec}.archgen.yaml", tmp_path / f"{spec}.archgen.yaml")
     serial = cli("build", tmp_path, "-o", tmp_path / "one", "--jobs", "1", "-T", "png,svg,dot")
     parallel = cli("build", tmp_path, "-o", tmp_path / "two", "--jobs", "2", "-T", "png,svg,dot")
     assert serial.exit_code == parallel.exit_code == 0

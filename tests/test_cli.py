@@ -38,7 +38,7 @@ def test_examples_check_clean(cli):
 
 
 def test_bad_format_option_is_usage_error(cli, tmp_path):
-    result = cli("render", ROOT / "specs" / "clickstream.yaml", "-o", tmp_path, "-T", "gif")
+    result = cli("render", ROOT / "specs" / "clickstream.archgen.yaml", "-o", tmp_path, "-T", "gif")
     assert result.exit_code == 2
     assert "unknown output format" in result.stderr
 

@@ -53,7 +53,7 @@ def test_one_format_scheme(cli, tmp_path):
     assert "-f, --format FORMAT" in HELP["check"] and "-f, --format FORMAT" in HELP["services"]
     assert "-T, --formats FORMATS" in HELP["render"] and "-T, --formats FORMATS" in HELP["build"]
     assert "-f," not in HELP["render"] and "-f," not in HELP["build"]
-    assert cli("render", ROOT / "specs" / "clickstream.yaml", "-o", tmp_path, "-T", "dot").exit_code == 0
+    assert cli("render", ROOT / "specs" / "clickstream.archgen.yaml", "-o", tmp_path, "-T", "dot").exit_code == 0
     assert (tmp_path / "clickstream.dot").exists()
 
 
@@ -178,7 +178,7 @@ def test_e005_reports_the_real_size(tmp_path):
 
 
 def test_unknown_view_names_the_file_once(tmp_path):
-    spec = ROOT / "specs" / "clickstream.yaml"
+    spec = ROOT / "specs" / "clickstream.archgen.yaml"
     out = run("render", spec, "--view", "nosuch", "-o", tmp_path)
     assert out.returncode == 2
     err = out.stderr.decode()
@@ -205,3 +205,18 @@ def test_init_writes_the_schema_its_modeline_names(tmp_path):
     assert run("init", "other/x", cwd=tmp_path).stdout.decode() == "wrote other/x.archgen.yaml\n"
     assert (tmp_path / "other" / "archgen.schema.json").read_text() == "{}"
     assert run("check", "arch/clicks.archgen.yaml", "--strict", cwd=tmp_path).returncode == 0
+
+
+def test_build_finds_the_readme_examples_and_draws_what_render_draws(tmp_path):
+    built, rendered = tmp_path / "built", tmp_path / "rendered"
+    out = run("build", ROOT / "specs", "-o", built, "--jobs", "1")
+    assert out.returncode == 0, out.stderr.decode()
+    assert out.stderr.decode().splitlines()[-1].startswith("built 6, unchanged 0, failed 0, removed 0 in ")
+    assert run("render", *sorted((ROOT / "specs").glob("*.archgen.yaml")), "-o", rendered,
+               "--all-views").returncode == 0
+    drawn = sorted(p.name for p in built.iterdir() if not p.name.startswith("."))
+    assert drawn == sorted(p.name for p in rendered.iterdir())
+    assert len(drawn) == 22
+    for name in drawn:
+        if name.endswith(".svg"):
+            assert (built / name).read_bytes() == (rendered / name).read_bytes()

@@ -82,7 +82,7 @@ def test_bomb_is_refused():
 
 
 def test_killed_render_leaves_previous_output(tmp_path):
-    spec = ROOT / "specs" / "clickstream.yaml"
+    spec = ROOT / "specs" / "clickstream.archgen.yaml"
     cmd = [sys.executable, "-m", "archgen", "render", str(spec), "-o", str(tmp_path), "-T", "png,svg,pdf"]
     subprocess.run(cmd, check=True, capture_output=True)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
@@ -109,13 +109,13 @@ def _complete(name: str, data: bytes) -> bool:
 def test_unwritable_output_is_exit_3(cli, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = cli("render", ROOT / "specs" / "clickstream.yaml", "-o", blocker / "out")
+    result = cli("render", ROOT / "specs" / "clickstream.archgen.yaml", "-o", blocker / "out")
     assert result.exit_code == 3
     assert "cannot write" in result.stderr
 
 
 def test_same_output_across_hash_seeds_and_folders(tmp_path):
-    spec = ROOT / "specs" / "clickstream.yaml"
+    spec = ROOT / "specs" / "clickstream.archgen.yaml"
     outs = []
     for seed, cwd in (("1", ROOT), ("12345", tmp_path)):
         out = tmp_path / f"o{seed}"
@@ -130,7 +130,7 @@ def test_same_output_across_hash_seeds_and_folders(tmp_path):
 def test_full_disk_keeps_previous_output(cli, tmp_path, monkeypatch):
     import errno
 
-    spec = ROOT / "specs" / "clickstream.yaml"
+    spec = ROOT / "specs" / "clickstream.archgen.yaml"
     assert cli("render", spec, "-o", tmp_path).exit_code == 0
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 

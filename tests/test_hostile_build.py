@@ -143,7 +143,7 @@ def test_a_signal_stops_the_build_and_its_workers(tmp_path, signum):
     docs = tmp_path / "docs"
     docs.mkdir()
     for spec in SPECS:
-        shutil.copyfile(spec, docs / f"{spec.stem}.archgen.yaml")
+        shutil.copyfile(spec, docs / spec.name)
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "archgen", "build", str(docs), "-o", str(out), "--jobs", "2",
                              "-T", "png,svg,pdf"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from archgen.render.naming import stem
 from benchmarks.layout_metrics import measure, parse_svg
 from tests.conftest import ROOT, SPECS
 
@@ -20,7 +21,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "layout"
 def _svg(cli, tmp_path, spec, *args) -> bytes:
     result = cli("render", spec, "-o", tmp_path, "-T", "svg", *args)
     assert result.exit_code == 0, result.output
-    return (tmp_path / f"{spec.stem}.svg").read_bytes()
+    return (tmp_path / f"{stem(spec)}.svg").read_bytes()
 
 
 def _edge_labels(svg: bytes) -> dict[tuple[str, str], str]:
@@ -52,7 +53,7 @@ def test_arrows_end_at_the_icon(cli, tmp_path, spec):
 
 
 def test_labels_that_repeat_a_name_or_a_fan_out_are_dropped(cli, tmp_path):
-    labels = _edge_labels(_svg(cli, tmp_path, ROOT / "specs" / "clickstream.yaml"))
+    labels = _edge_labels(_svg(cli, tmp_path, ROOT / "specs" / "clickstream.archgen.yaml"))
     assert labels[("web", "clicks")] == ""  # "KPL" from the Kinesis Producer Library
     assert labels[("catalog", "sql")] == ""  # "Data Catalog" from the Glue Data Catalog
     assert labels[("lake", "sql")] == ""  # "query" on a query line
@@ -84,7 +85,7 @@ def test_emr_cluster_has_a_header_and_badges(cli, tmp_path):
 
 
 def test_emr_without_findings_has_no_warning_badge(cli, tmp_path):
-    svg = html.unescape(_svg(cli, tmp_path, ROOT / "specs" / "emr-spark.yaml").decode())
+    svg = html.unescape(_svg(cli, tmp_path, ROOT / "specs" / "emr-spark.archgen.yaml").decode())
     assert "⚠" not in svg
 
 
@@ -92,7 +93,7 @@ def test_direction_left_out_picks_the_layout_that_fits_a_slide(cli, tmp_path):
     # ten producers side by side: a row under the title fits 16:9, a column does not
     assert cli("render", FIXTURES / "fan-in.yaml", "-o", tmp_path, "-T", "dot").exit_code == 0
     assert re.search(r"rankdir=TB", (tmp_path / "fan-in.dot").read_text())
-    assert cli("render", ROOT / "specs" / "clickstream.yaml", "-o", tmp_path, "-T", "dot").exit_code == 0
+    assert cli("render", ROOT / "specs" / "clickstream.archgen.yaml", "-o", tmp_path, "-T", "dot").exit_code == 0
     assert re.search(r"rankdir=LR", (tmp_path / "clickstream.dot").read_text())
 
 
@@ -140,7 +141,7 @@ def test_collapse_draws_one_node_per_group_with_counted_edges(cli, tmp_path):
 
 
 def test_collapse_with_views_is_a_usage_error(cli, tmp_path):
-    result = cli("render", ROOT / "specs" / "clickstream.yaml", "-o", tmp_path, "--collapse", "--all-views")
+    result = cli("render", ROOT / "specs" / "clickstream.archgen.yaml", "-o", tmp_path, "--collapse", "--all-views")
     assert result.exit_code == 2
     assert "--collapse" in result.output
 
@@ -179,13 +180,13 @@ def test_collapse_is_the_same_on_every_run(tmp_path):
 
 
 def test_labels_an_end_already_says_are_dropped(cli, tmp_path):
-    labels = _edge_labels(_svg(cli, tmp_path, ROOT / "specs" / "cdc-lake.yaml"))
+    labels = _edge_labels(_svg(cli, tmp_path, ROOT / "specs" / "cdc-lake.archgen.yaml"))
     assert labels[("orders_db", "migrate")] == ""  # "DMS" into the AWS DMS replication task
     assert labels[("lake", "crawler")] == ""  # "crawler" into the raw crawler
     assert labels[("curated", "dwh")] == "COPY"  # says what neither end says
 
 
-@pytest.mark.parametrize("spec", [ROOT / "specs" / "clickstream.yaml",
+@pytest.mark.parametrize("spec", [ROOT / "specs" / "clickstream.archgen.yaml",
                                   ROOT / "benchmarks" / "specs" / "emr-platform.yaml"], ids=lambda p: p.stem)
 def test_labels_stay_off_the_legend(cli, tmp_path, spec):
     drawing = parse_svg(_svg(cli, tmp_path, spec, "--legend"))

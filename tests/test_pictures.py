@@ -62,7 +62,7 @@ def test_dark_artwork_gets_a_plate_only_in_dark_mode():
 
 
 def test_plated_icon_in_dark_svg(cli, tmp_path):
-    spec = ROOT / "specs" / "log-analytics.yaml"
+    spec = ROOT / "specs" / "log-analytics.archgen.yaml"
     assert cli("render", spec, "-o", tmp_path / "dark", "-T", "svg", "--theme", "dark").exit_code == 0
     assert cli("render", spec, "-o", tmp_path / "light", "-T", "svg").exit_code == 0
     dark = node_images(tmp_path / "dark" / "log-analytics.svg")
@@ -95,7 +95,7 @@ def links(svg_path) -> dict[str, tuple[str, str | None]]:
 
 
 def test_svg_tooltips_and_doc_links(cli, tmp_path):
-    spec = ROOT / "specs" / "clickstream.yaml"
+    spec = ROOT / "specs" / "clickstream.archgen.yaml"
     assert cli("render", spec, "-o", tmp_path, "-T", "svg,dot").exit_code == 0
     found = links(tmp_path / "clickstream.svg")
     assert len(found) == 8 + 9  # every component and every flow
@@ -128,7 +128,7 @@ def test_tooltips_keep_backslashes_and_markup_literal(cli, tmp_path):
 
 
 def test_hidden_parts_of_a_view_have_no_links(cli, tmp_path):
-    spec = ROOT / "specs" / "clickstream.yaml"
+    spec = ROOT / "specs" / "clickstream.archgen.yaml"
     assert cli("render", spec, "-o", tmp_path, "-T", "svg", "--view", "ingest").exit_code == 0
     found = links(tmp_path / "clickstream--ingest.svg")
     assert sorted(found) == ["clicks", "clicks->delivery", "delivery", "delivery->lake", "lake", "web",

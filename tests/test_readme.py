@@ -17,7 +17,7 @@ def first_block() -> list[str]:
 def test_two_commands_render_and_test():
     render, test = first_block()
     assert render.startswith("python3 -m venv .venv && .venv/bin/pip install -q -e . && ")
-    assert ".venv/bin/archgen render specs/*.yaml -o output --all-views" in render
+    assert ".venv/bin/archgen render specs/*.archgen.yaml -o output --all-views" in render
     assert test == "python3 -m venv .venv && .venv/bin/pip install -q -e '.[test]' && .venv/bin/python -m pytest -q"
 
 

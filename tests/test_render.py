@@ -12,6 +12,7 @@ import pytest
 
 from archgen.catalog.services import load_services
 from archgen.render.icons import icon_path, resources_dir, themed_icon
+from archgen.render.naming import stem
 from archgen.render.themes import THEMES
 from tests.conftest import ROOT, SPECS
 
@@ -25,7 +26,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 def test_example_renders_png_and_svg(cli, tmp_path, spec):
     result = cli("render", spec, "-o", tmp_path)
     assert result.exit_code == 0, result.output
-    png, svg = tmp_path / f"{spec.stem}.png", tmp_path / f"{spec.stem}.svg"
+    png, svg = tmp_path / f"{stem(spec)}.png", tmp_path / f"{stem(spec)}.svg"
     w, h = png_size(png.read_bytes())
     assert w > 200 and h > 100
     text = svg.read_text(encoding="utf-8")
@@ -44,13 +45,13 @@ def test_svg_and_dot_are_byte_identical(cli, tmp_path, spec):
     assert cli("render", spec, "-o", a, "-T", "svg,dot").exit_code == 0
     assert cli("render", spec, "-o", b, "-T", "svg,dot").exit_code == 0
     for ext in ("svg", "dot"):
-        assert (a / f"{spec.stem}.{ext}").read_bytes() == (b / f"{spec.stem}.{ext}").read_bytes()
-    dot = (a / f"{spec.stem}.dot").read_text()
+        assert (a / f"{stem(spec)}.{ext}").read_bytes() == (b / f"{stem(spec)}.{ext}").read_bytes()
+    dot = (a / f"{stem(spec)}.dot").read_text()
     assert str(resources_dir()) not in dot
 
 
 def test_all_formats_and_scale(cli, tmp_path):
-    spec = ROOT / "specs" / "clickstream.yaml"
+    spec = ROOT / "specs" / "clickstream.archgen.yaml"
     assert cli("render", spec, "-o", tmp_path / "one", "-T", "png,svg,pdf,dot").exit_code == 0
     assert cli("render", spec, "-o", tmp_path / "two", "-T", "png", "--scale", "2").exit_code == 0
     one = tmp_path / "one"
@@ -62,7 +63,7 @@ def test_all_formats_and_scale(cli, tmp_path):
 
 
 def test_dark_theme_changes_background(cli, tmp_path):
-    spec = ROOT / "specs" / "clickstream.yaml"
+    spec = ROOT / "specs" / "clickstream.archgen.yaml"
     cli("render", spec, "-o", tmp_path / "l", "-T", "svg")
     cli("render", spec, "-o", tmp_path / "d", "-T", "svg", "--theme", "dark")
     light = (tmp_path / "l" / "clickstream.svg").read_text()
@@ -73,7 +74,7 @@ def test_dark_theme_changes_background(cli, tmp_path):
 
 def test_stem_drops_archgen_suffix(cli, tmp_path):
     spec = tmp_path / "shop.archgen.yml"
-    spec.write_text((ROOT / "specs" / "log-analytics.yaml").read_text())
+    spec.write_text((ROOT / "specs" / "log-analytics.archgen.yaml").read_text())
     assert cli("render", spec, "-o", tmp_path / "o").exit_code == 0
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["shop.png", "shop.svg"]
 
@@ -92,7 +93,7 @@ def test_groups_with_same_label_stay_apart(cli, tmp_path):
 
 
 def test_emr_cluster_shows_node_groups(cli, tmp_path):
-    spec = ROOT / "specs" / "emr-spark.yaml"
+    spec = ROOT / "specs" / "emr-spark.archgen.yaml"
     assert cli("render", spec, "-o", tmp_path, "-T", "svg").exit_code == 0
     svg = html.unescape((tmp_path / "emr-spark.svg").read_text())
     for text in ("Spark cluster", "Amazon EMR · spark, long-running", "Primary", "Core", "Task", "m7g.xlarge",
@@ -142,7 +143,7 @@ def test_large_clustered_graph_keeps_every_edge(cli, tmp_path):
 
 def test_render_check_reports_missing_fresh_and_stale(cli, tmp_path):
     spec = tmp_path / "c.yaml"
-    spec.write_text((ROOT / "specs" / "log-analytics.yaml").read_text())
+    spec.write_text((ROOT / "specs" / "log-analytics.archgen.yaml").read_text())
     missing = cli("render", spec, "-o", tmp_path / "o", "--check")
     assert missing.exit_code == 1 and "c.png: missing" in missing.stdout
     assert not (tmp_path / "o").exists()

@@ -11,7 +11,7 @@ from pptx.util import Emu, Inches
 from archgen.slides.deck import CONTENT_H_IN, CONTENT_W_IN, TOP_IN
 from tests.conftest import FIXTURES, ROOT
 
-SPEC = ROOT / "specs" / "clickstream.yaml"
+SPEC = ROOT / "specs" / "clickstream.archgen.yaml"
 # title, overview, ingest, query, walkthrough x3, findings, legend
 TITLES = ["Clickstream analytics", "Clickstream analytics", "How clicks arrive", "Who reads the lake",
           "End to end (1/3)", "End to end (2/3)", "End to end (3/3)", "Findings", "Legend"]
@@ -31,7 +31,7 @@ def test_pptx_deck(cli, tmp_path):
     assert len(slides) == len(TITLES)
     for slide, title in zip(slides, TITLES):
         assert slide_texts(slide)[0] == title
-    assert "archgen" in " ".join(slide_texts(slides[0])) and "clickstream.yaml" in " ".join(slide_texts(slides[0]))
+    assert "archgen" in " ".join(slide_texts(slides[0])) and "clickstream.archgen.yaml" in " ".join(slide_texts(slides[0]))
     for slide in slides[1:7]:  # diagram slides: one picture, inside the slide, 2x PNG
         pictures = [s for s in slide.shapes if s.shape_type == 13]
         assert len(pictures) == 1
@@ -120,7 +120,7 @@ def test_legend_draws_each_edge_kind_in_its_style(cli, tmp_path):
 
     from archgen.render.themes import THEMES
 
-    specs = [ROOT / "specs" / n for n in ("clickstream.yaml", "cdc-lake.yaml", "log-analytics.yaml")]
+    specs = [ROOT / "specs" / f"{n}.archgen.yaml" for n in ("clickstream", "cdc-lake", "log-analytics")]
     assert cli("slides", *specs, "-o", tmp_path / "deck.html").exit_code == 0
     text = (tmp_path / "deck.html").read_text(encoding="utf-8")
     legend = text[text.index('<section class="slide legend"'):]
@@ -146,7 +146,7 @@ def test_legend_draws_each_edge_kind_in_its_style(cli, tmp_path):
 def test_pptx_legend_samples_and_services(cli, tmp_path):
     from archgen.slides.legend import edge_sample
 
-    specs = [ROOT / "specs" / n for n in ("clickstream.yaml", "log-analytics.yaml")]
+    specs = [ROOT / "specs" / n for n in ("clickstream.archgen.yaml", "log-analytics.archgen.yaml")]
     assert cli("slides", *specs, "-o", tmp_path / "deck.pptx", "--theme", "dark").exit_code == 0
     legend = list(Presentation(str(tmp_path / "deck.pptx")).slides)[-1]
     assert slide_texts(legend)[0] == "Legend"

@@ -7,7 +7,7 @@ import re
 from benchmarks.layout_metrics import Box, parse_svg
 from tests.conftest import ROOT
 
-SPEC = ROOT / "specs" / "clickstream.yaml"
+SPEC = ROOT / "specs" / "clickstream.archgen.yaml"
 
 
 def nodes(svg: str) -> list[str]:
