@@ -81,3 +81,10 @@ def test_preferences_in_the_data_change_the_ranking():
     raw["mechanisms"]["stream-source"]["weight"] = 20
     assert build_rules(raw).detours("kinesis-data-streams", "s3")[0] == \
         ("kinesis-data-streams", "opensearch-ingestion", "s3")
+
+
+def test_a_legacy_rule_is_never_a_middle_hop_only_the_last():
+    book = build_rules(load_table("detours-legacy.yaml"))
+    assert book.detours("a", "c") == (("a", "d", "e", "c"),)
+    assert book.detours("a", "x") == (("a", "d", "e", "x"),)
+    assert book.detours("a", "y") == ()

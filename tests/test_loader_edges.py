@@ -93,3 +93,11 @@ def test_syntax_error_on_the_line_it_opened_gets_the_general_hint():
         ("E001", 2, 8, "YAML syntax error: found character that cannot start any token "
                        "(while scanning for the next token)",
          "check the indentation and quoting around this position")]
+
+
+def test_syntax_error_without_a_context_mark_gets_the_general_hint():
+    # PyYAML gives "mapping values are not allowed" no context mark: only the problem's
+    assert [(f.code, f.line, f.column, f.message, f.hint)
+            for f in check_file(DIR / "value-with-colon.yaml").findings] == [
+        ("E001", 2, 14, "YAML syntax error: mapping values are not allowed in this context",
+         "check the indentation and quoting around this position")]
