@@ -33,6 +33,7 @@ from typing import Any
 from archgen.errors import UsageError
 from archgen.findings import Finding
 from archgen.model.loader import MAX_BYTES_CEILING
+from archgen.suggest import did_you_mean
 
 CODES = ("W501",)  # what reading a configuration file reports
 
@@ -197,7 +198,7 @@ def _settle(path: Path, data: Any, where) -> Config:
         if key not in KEYS:
             line, column = where((key,))
             close = difflib.get_close_matches(str(key), KEYS, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else f"the keys are {', '.join(KEYS)}"
+            hint = did_you_mean(close) or f"the keys are {', '.join(KEYS)}"
             findings.append(Finding("W501", f"unknown configuration key `{key}`", (key,), hint=hint,
                                     file=str(path), line=line, column=column))
             continue

@@ -6,6 +6,7 @@ from archgen.catalog.integrations import load_rules
 from archgen.catalog.services import ServiceCatalog, load_services
 from archgen.codes import load_codes
 from archgen.errors import UsageError
+from archgen.suggest import did_you_mean
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -33,9 +34,8 @@ def service_rules(name: str) -> str:
     services = load_services()
     service = services.resolve(name)
     if service is None:
-        hint = services.suggest(name)
         raise UsageError(f"unknown service `{name}`",
-                         hint=f"did you mean {', '.join(hint)}?" if hint else "see `archgen services`")
+                         hint=did_you_mean(services.suggest(name), shown=True) or "see `archgen services`")
     book = load_rules()
     lines = [f"{service.id}: {service.name}", f"  {service.description}"]
     if not service.is_current:

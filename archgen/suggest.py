@@ -15,6 +15,14 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+
+def did_you_mean(names: Iterable[str], shown: bool = False) -> str | None:
+    """The one wording of a suggestion: ``did you mean `a` or `b`?``, or None for no names.
+    ``shown`` names are already quoted for display (an alias with its service id)."""
+    names = [n if shown else f"`{n}`" for n in names]
+    return f"did you mean {' or '.join(names)}?" if names else None
+
+
 SMALL = 300  # up to this many candidates, compare with all of them
 SHORTLIST = 32  # candidates compared per name when the index is used
 MAX_LOOKUPS = 100  # distinct names that get suggestions
@@ -47,8 +55,7 @@ class Suggester:
 
     def hint(self, name: str) -> str | None:
         """``did you mean `a` or `b`?``, or None when nothing is close."""
-        close = self.close(name)
-        return f"did you mean {' or '.join('`' + c + '`' for c in close)}?" if close else None
+        return did_you_mean(self.close(name))
 
     def _shortlist(self, name: str) -> list[str]:
         if self._index is None:

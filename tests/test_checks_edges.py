@@ -40,3 +40,11 @@ def test_an_unknown_service_does_not_stop_the_rule_checks():
 
 def test_an_unsupported_format_version_stops_before_the_rules():
     assert rows(FIXTURES / "loader" / "future-version.yaml") == [("E105", 2, 10, "unsupported format version `2`")]
+
+
+def test_a_misspelt_instance_family_suggests_whole_instance_types_in_the_one_wording():
+    [finding] = check_file(DIR / "misspelt-family.yaml").findings
+    assert (finding.code, finding.line, finding.column, finding.message) == (
+        "E401", 12, 24, "unknown EC2 instance type `r7q.2xlarge`")
+    assert finding.hint == ("no EC2 instance family `r7q`. "
+                            "did you mean `r7i.2xlarge` or `r7g.2xlarge` or `r7a.2xlarge`?")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from archgen.catalog import read_data
+from archgen.suggest import did_you_mean
 
 _TYPE = re.compile(r"^(?P<family>[a-z][a-z0-9-]*?)\.(?P<size>[a-z0-9-]+)$")
 _GENERATION = re.compile(r"^[a-z]+?(?P<gen>\d+)")
@@ -65,7 +66,7 @@ class InstanceCatalog:
         family = self.families.get(m.group("family"))
         if family is None:
             close = difflib.get_close_matches(m.group("family"), list(self.families), n=3)
-            hint = f"did you mean {', '.join(c + '.' + m.group('size') for c in close)}?" if close else ""
+            hint = did_you_mean(f"{c}.{m.group('size')}" for c in close) or ""
             return None, f"no EC2 instance family `{m.group('family')}`. {hint}".strip()
         if m.group("size") not in self.sizes:
             return None, f"no instance size `{m.group('size')}`; sizes look like large, xlarge, 2xlarge"

@@ -15,6 +15,7 @@ from archgen.catalog.instances import load_instances
 from archgen.catalog.integrations import load_rules
 from archgen.catalog.services import load_services
 from archgen.findings import Finding, json_path
+from archgen.suggest import did_you_mean
 
 CODES = ("E101", "E102", "E103", "E104", "E106", "E110")  # the codes validate() reports
 
@@ -426,7 +427,7 @@ def _to_findings(error) -> list[Finding]:
         out = []
         for key in sorted(set(error.instance) - set(allowed)):
             close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(allowed)}"
+            hint = did_you_mean(close) or f"allowed keys: {', '.join(allowed)}"
             out.append(Finding("E101", f"unknown key `{key}` in {where}", path + (key,), hint=hint,
                                on_key=True))
         return out
@@ -457,7 +458,7 @@ def _to_findings(error) -> list[Finding]:
         allowed = error.validator_value if error.validator == "enum" else [error.validator_value]
         shown = ", ".join(str(a) for a in allowed[:12]) + (" …" if len(allowed) > 12 else "")
         close = difflib.get_close_matches(str(error.instance), [str(a) for a in allowed], n=1)
-        hint = f"did you mean `{close[0]}`?" if close else f"one of: {shown}"
+        hint = did_you_mean(close) or f"one of: {shown}"
         return [Finding("E104", f"{where} cannot be `{error.instance}`", path, hint=hint)]
     return [Finding("E104", f"{where}: {error.message}", path, hint="see `archgen schema` for what is allowed")]
 
@@ -477,6 +478,5 @@ _REQUIRED_HINTS = {
 def unknown_service(name: Any, path: tuple) -> Finding:
     """E110 with did-you-mean suggestions from ids and aliases."""
     suggestions = load_services().suggest(str(name))
-    hint = (f"did you mean {' or '.join(suggestions)}?" if suggestions
-            else "`archgen services` lists every service id and alias")
+    hint = did_you_mean(suggestions, shown=True) or "`archgen services` lists every service id and alias"
     return Finding("E110", f"unknown service `{name}`", path, hint=hint)
