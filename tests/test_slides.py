@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from pptx import Presentation
 from pptx.util import Emu, Inches
 
-from archgen.slides.deck import CONTENT_H_IN, CONTENT_W_IN, TOP_IN
-from tests.conftest import FIXTURES, ROOT
+from archgen.slides.layout import SIDE, TOP
+from tests.conftest import FIXTURES, ROOT, SPECS
 
 SPEC = ROOT / "specs" / "clickstream.archgen.yaml"
 # title, overview, ingest, query, walkthrough x3, findings, legend
@@ -42,11 +43,10 @@ def test_pptx_deck(cli, tmp_path):
         w_px, h_px = pic.image.size
         assert abs(w_px / h_px - pic.width / pic.height) < 0.01  # no distortion
         assert w_px / (pic.width / 914400) >= 191  # 2x of 96 dpi as shown, a cropped view too
-        # the picture fills the box under the title in one direction (nothing here is so small
-        # that it stops at the 2x magnification cap)
-        box_w, box_h = Inches(CONTENT_W_IN), Inches(CONTENT_H_IN)
-        assert max(pic.width / box_w, pic.height / box_h) > 0.99
-        assert pic.top >= Inches(TOP_IN) - 1 and pic.top + pic.height <= Inches(TOP_IN) + box_h + 1
+        # every picture here is wide: the title band on top, the picture the full slide width
+        box = TOP.content
+        assert (pic.left, pic.width) == (0, Inches(box.w))
+        assert Inches(box.y) - 1 <= pic.top and pic.top + pic.height <= Inches(box.y + box.h) + 1
     assert "Athena reads the lake" in slides[3].notes_slide.notes_text_frame.text
     assert "No findings" in " ".join(slide_texts(slides[7]))
 
@@ -124,8 +124,8 @@ def test_legend_draws_each_edge_kind_in_its_style(cli, tmp_path):
     assert cli("slides", *specs, "-o", tmp_path / "deck.html").exit_code == 0
     text = (tmp_path / "deck.html").read_text(encoding="utf-8")
     legend = text[text.index('<section class="slide legend"'):]
-    samples = re.findall(r'<span class="sample" data-kind="([a-z-]+)">(<svg.*?</svg>)</span><span>([^<]+)</span>',
-                         legend, re.S)
+    samples = re.findall(r'<tr data-kind="([a-z-]+)"><td class="sample">(<svg.*?</svg>)</td>'
+                         r'<td class="label">([^<]+)</td></tr>', legend, re.S)
     assert [k for k, _, _ in samples] == ["stream", "batch", "query", "control", "custom-code"]
     ns = "{http://www.w3.org/2000/svg}"
     for kind, svg, _label in samples:
@@ -137,9 +137,7 @@ def test_legend_draws_each_edge_kind_in_its_style(cli, tmp_path):
         head = next(e for e in root.iter() if e.tag in (f"{ns}polygon", f"{ns}ellipse") and e.get("stroke") == colour)
         assert head.tag == (f"{ns}ellipse" if kind == "control" else f"{ns}polygon"), kind
         assert (head.get("fill") == "none") == (kind in HOLLOW), kind
-    # two columns in a grid: every sample beside its label, every service once
-    assert "div.legend .kinds{display:grid;grid-template-columns:5.5em auto" in text
-    names = re.findall(r'<div><img alt="" src="data:[^"]+"><span>([^<(]+)', legend)
+    names = re.findall(r'<td class="name">([^<(]+?)\s*(?:<|</td>)', legend)
     assert len(names) == len(set(names)) and "Amazon Data Firehose" in names
 
 
@@ -179,4 +177,52 @@ def test_slide_pictures_leave_the_title_to_the_slide():
     overview, ingest = diagrams[0].picture, diagrams[1].picture
     # the view is cropped: narrower than the overview, yet fitted as large on the slide
     assert ingest.size_pt[0] < 0.6 * overview.size_pt[0]
-    assert ingest.fitted_in()[0] == overview.fitted_in()[0]
+    assert abs(ingest.placed()[1].w - overview.placed()[1].w) < 1e-9
+
+
+EMU_IN = 914400
+
+
+def _diagram_pictures(prs):
+    """(title text box, picture) of every diagram slide."""
+    for slide in prs.slides:
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        if len(pictures) == 1 and slide_texts(slide)[0] not in ("Legend",):
+            yield next(s for s in slide.shapes if s.has_text_frame), pictures[0]
+
+
+def _coverage(pic, box) -> float:
+    return (pic.width * pic.height) / (Inches(box.w) * Inches(box.h))
+
+
+@pytest.mark.parametrize("spec", [*SPECS, FIXTURES / "slides" / "tall.yaml"], ids=lambda p: p.stem)
+def test_pictures_fill_the_slide_box_as_far_as_their_aspect_allows(cli, tmp_path, spec):
+    assert cli("slides", spec, "-o", tmp_path / "deck.pptx").exit_code == 0
+    prs = Presentation(str(tmp_path / "deck.pptx"))
+    found = 0
+    for title, pic in _diagram_pictures(prs):
+        found += 1
+        # the title says which layout the slide took: a band on top, or a column on the left
+        layout = SIDE if title.width < Inches(4) else TOP
+        box = layout.content
+        assert title.left == Inches(layout.title.x) and title.top == Inches(layout.title.y)
+        x0, y0, x1, y1 = (Inches(v) for v in (box.x, box.y, box.x + box.w, box.y + box.h))
+        assert x0 - 1 <= pic.left and pic.left + pic.width <= x1 + 1
+        assert y0 - 1 <= pic.top and pic.top + pic.height <= y1 + 1
+        # centred in the box, and filling it in one direction
+        assert abs((pic.left + pic.width / 2) - (x0 + x1) / 2) <= 2
+        assert abs((pic.top + pic.height / 2) - (y0 + y1) / 2) <= 2
+        assert max(pic.width / (x1 - x0), pic.height / (y1 - y0)) > 0.999
+        # what it covers is what its aspect allows: at least 80 % when within 0.8-1.25x the box's
+        aspect, allowed = pic.width / pic.height, box.w / box.h
+        share = min(aspect / allowed, allowed / aspect)
+        assert abs(_coverage(pic, box) - share) < 0.002
+        if share >= 0.8:
+            assert _coverage(pic, box) >= 0.8
+        # and the other layout would have shown it smaller
+        other = TOP if layout is SIDE else SIDE
+        w_in, h_in = pic.width / EMU_IN, pic.height / EMU_IN
+        assert min(other.content.w / w_in, other.content.h / h_in) <= 1.0 + 1e-6
+    assert found >= 1
+    if spec.stem == "tall":
+        assert layout is SIDE  # a deep TB pipeline gets the full slide height

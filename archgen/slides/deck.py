@@ -23,14 +23,10 @@ from archgen.render.options import RenderOptions
 from archgen.render.pipeline import draw_graph
 from archgen.render.plan import ALL_VIEWS, planned_outputs
 from archgen.render.themes import KIND_NAMES, THEMES
+from archgen.slides.layout import ENVELOPE, Box, SlideLayout, place
 from archgen.slides.legend import EdgeSample, edge_sample
 
 PNG_SCALE = 2.0
-# the 16:9 slide (inches) and the box under the title that a picture is fitted into
-SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
-MARGIN_IN = 0.4
-TOP_IN = 1.35
-CONTENT_W_IN, CONTENT_H_IN = SLIDE_W_IN - 2 * MARGIN_IN, SLIDE_H_IN - TOP_IN - MARGIN_IN
 MAX_ZOOM = 2.0  # a small view is magnified at most this much: larger looks like a poster
 
 
@@ -46,13 +42,17 @@ class Picture:
         w = re.search(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"', head)
         return float(w.group(1)), float(w.group(2))
 
-    def fitted_in(self) -> tuple[float, float]:
-        """Its size in inches fitted into the content box, magnified at most MAX_ZOOM times."""
+    @property
+    def size_in(self) -> tuple[float, float]:
+        """Its natural size in inches, in the PNG's own proportions (no distortion)."""
         w_px, h_px = struct.unpack(">II", self.png[16:24])
         w = self.size_pt[0] / 72
-        h = w * h_px / w_px  # the PNG's own proportions: no distortion
-        k = min(CONTENT_W_IN / w, CONTENT_H_IN / h, MAX_ZOOM)
-        return w * k, h * k
+        return w, w * h_px / w_px
+
+    def placed(self) -> tuple[SlideLayout, Box]:
+        """The slide layout that shows it largest and its box there (inches), magnified at most
+        MAX_ZOOM times."""
+        return place(self.size_in, MAX_ZOOM)
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def build_deck(results: list[CheckResult], theme: str = "light", allow_errors: b
         graph = replace(build_graph(spec, name, theme, services, rules), title="")
         options = RenderOptions(("png", "svg"), PNG_SCALE, theme)
         outputs = planned_outputs(spec, name, options, [ALL_VIEWS])
-        drawn = draw_graph(graph, options, outputs, Fit(CONTENT_W_IN * 72, CONTENT_H_IN * 72, MAX_ZOOM))
+        drawn = draw_graph(graph, options, outputs, Fit(ENVELOPE.w * 72, ENVELOPE.h * 72, MAX_ZOOM))
         svg = {o.suffix: drawn[o.file] for o in outputs if o.fmt == "svg"}
         for o in (o for o in outputs if o.fmt == "png"):
             state, picture = o.state, Picture(drawn[o.file], svg[o.suffix])

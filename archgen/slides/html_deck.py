@@ -20,26 +20,32 @@ CSS = """
 *{box-sizing:border-box}
 html,body{margin:0;height:100%;background:VAR_page;font-family:"DejaVu Sans",Helvetica,Arial,sans-serif}
 .slide{display:none;position:absolute;inset:0;margin:auto;width:min(100vw,177.78vh);height:min(56.25vw,100vh);
-  background:VAR_bg;color:VAR_text;padding:2.2% 3%;flex-direction:column;overflow:hidden}
+  background:VAR_bg;color:VAR_text;padding:1.2% 2.25% 1.2%;flex-direction:column;overflow:hidden}
 .slide.active{display:flex}
-.slide h1{margin:0;font-size:min(3.2vw,5.7vh)}
-.slide .sub{color:VAR_muted;font-size:min(1.5vw,2.7vh);margin:.4em 0 0}
+.slide h1{margin:0;font-size:min(2.7vw,4.8vh);line-height:1.2}
+.slide .sub{color:VAR_muted;font-size:min(1.35vw,2.4vh);margin:.2em 0 0}
+.slide.diagram.top .figure{margin:.6% -2.25% 0}
+.slide.diagram.side{flex-direction:row;padding:1.2% 1.2% 1.2% 2.25%}
+.slide.diagram.side header{flex:0 0 21%;padding-top:3%}
 .slide.title{justify-content:center;padding-left:6%}
 .slide.title h1{font-size:min(4.6vw,8.2vh)}
 .slide.title .meta{margin-top:3em;color:VAR_muted;font-size:min(1.4vw,2.5vh)}
-.figure{flex:1;min-height:0;display:flex;align-items:center;justify-content:center;margin-top:1%}
-.figure svg{max-width:100%;max-height:100%;width:auto;height:auto}
+/* the SVG fills the figure; its viewBox keeps the drawing's proportions, centred */
+.figure{flex:1;min-height:0;min-width:0}
+.figure svg{display:block;width:100%;height:100%}
 ul.findings{list-style:none;padding:0;margin:1.5% 0 0;font-size:min(1.2vw,2.1vh);overflow:auto}
 ul.findings li{margin:.35em 0}
 li.error{color:VAR_error}li.warning{color:VAR_warning}
-div.legend{display:grid;grid-template-columns:auto 1fr;column-gap:5%;align-items:start;margin-top:2%;
-  font-size:min(1.2vw,2.1vh)}
-div.legend h3{grid-column:1/-1;margin:0 0 .4em}
-div.legend .kinds{display:grid;grid-template-columns:5.5em auto;gap:.55em .8em;align-items:center}
-div.legend .kinds svg{width:5.5em;height:auto;display:block}
-div.legend .icons{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.45em 1.5em;align-items:center}
-div.legend .icons div{display:grid;grid-template-columns:2.2em 1fr;gap:.6em;align-items:center}
-div.legend img{width:2.2em;height:2.2em;object-fit:contain}
+/* legend: tables, so every sample lines up with every other and every label with every label */
+div.legend{display:flex;gap:6%;align-items:flex-start;margin-top:1.5%;font-size:min(1.2vw,2.1vh)}
+div.legend h3{margin:0 0 .5em}
+div.legend table{border-collapse:collapse}
+div.legend td{padding:.22em .8em .22em 0;vertical-align:middle}
+div.legend td.sample{width:5.5em}
+div.legend td.sample svg{width:5.5em;height:auto;display:block}
+div.legend td.icon{width:2.2em}
+div.legend img{width:2.2em;height:2.2em;object-fit:contain;display:block}
+div.legend td.name{padding-right:2.2em}
 div.legend .status{color:VAR_warning}
 .notes{display:none;position:absolute;left:0;right:0;bottom:0;max-height:35%;overflow:auto;
   background:rgba(0,0,0,.82);color:#fff;padding:1em 1.5em;font-size:min(1.3vw,2.3vh)}
@@ -81,12 +87,38 @@ def _inline_svg(svg: bytes) -> str:
     return text.strip()
 
 
+LEGEND_ROWS = 10  # services per column, as on the PPTX legend
+
+
+def _legend(item: Slide) -> list[str]:
+    """Two blocks side by side: the edge kinds (sample | label) and the services (icon | name,
+    LEGEND_ROWS to a column), each a table so its columns line up."""
+    e = html.escape
+    parts = ['<div class="legend"><div class="edges"><h3>Edges</h3><table class="kinds">']
+    for entry in item.kinds:
+        parts.append(f'<tr data-kind="{e(entry.kind)}"><td class="sample">{entry.sample.svg.decode()}</td>'
+                     f'<td class="label">{e(entry.label)}</td></tr>')
+    parts.append('</table></div><div class="services"><h3>Services</h3><table class="icons">')
+    columns = -(-len(item.icons) // LEGEND_ROWS)
+    rows = -(-len(item.icons) // max(columns, 1))
+    for row in range(rows):
+        cells = []
+        for entry in item.icons[row::rows]:  # down each column, then across, as on the PPTX legend
+            status = "" if entry.status == "current" else f' <span class="status">({e(entry.status)})</span>'
+            cells.append(f'<td class="icon"><img alt="" src="{data_uri(entry.icon)}"></td>'
+                         f'<td class="name">{e(entry.name)}{status}</td>')
+        parts.append(f"<tr>{''.join(cells)}</tr>")
+    parts.append("</table></div></div>")
+    return parts
+
+
 def _slide(item: Slide, n: int, total: int) -> str:
     e = html.escape
-    parts = [f'<section class="slide {item.kind}" id="s{n}">']
-    parts.append(f"<h1>{e(item.title)}</h1>")
+    layout = f" {item.picture.placed()[0].name}" if item.kind == "diagram" else ""
+    parts = [f'<section class="slide {item.kind}{layout}" id="s{n}">', f"<header><h1>{e(item.title)}</h1>"]
     if item.subtitle:
         parts.append(f'<p class="sub">{e(item.subtitle)}</p>')
+    parts.append("</header>")
     if item.kind == "title":
         parts += [f'<p class="meta">{e(line.text)}</p>' for line in item.lines]
     elif item.kind == "diagram":
@@ -96,15 +128,7 @@ def _slide(item: Slide, n: int, total: int) -> str:
         parts += [f'<li class="{line.severity}">{e(line.text)}</li>' for line in item.lines]
         parts.append("</ul>")
     elif item.kind == "legend":
-        parts.append('<div class="legend"><div class="kinds"><h3>Edges</h3>')
-        for entry in item.kinds:
-            parts.append(f'<span class="sample" data-kind="{e(entry.kind)}">{entry.sample.svg.decode()}</span>'
-                         f"<span>{e(entry.label)}</span>")
-        parts.append('</div><div class="icons"><h3>Services</h3>')
-        for entry in item.icons:
-            status = "" if entry.status == "current" else f' <span class="status">({e(entry.status)})</span>'
-            parts.append(f'<div><img alt="" src="{data_uri(entry.icon)}"><span>{e(entry.name)}{status}</span></div>')
-        parts.append("</div></div>")
+        parts += _legend(item)
     if item.notes:
         parts.append(f'<aside class="notes">{e(item.notes)}</aside>')
     parts.append(f'<div class="counter">{n} / {total}</div></section>')

@@ -6,7 +6,18 @@ import io
 import struct
 
 from archgen.render.icons import icon_path
-from archgen.slides.deck import CONTENT_H_IN, MARGIN_IN, PNG_SCALE, SLIDE_H_IN, SLIDE_W_IN, TOP_IN, Deck, Slide
+from archgen.slides.deck import PNG_SCALE, Deck, Slide
+from archgen.slides.layout import (
+    MARGIN_IN,
+    SLIDE_H_IN,
+    SLIDE_W_IN,
+    SUBTITLE_PT,
+    TITLE_PT,
+    TOP,
+    TOP_IN,
+    Box,
+    SlideLayout,
+)
 
 WIDTH_IN, HEIGHT_IN = SLIDE_W_IN, SLIDE_H_IN
 MAX_LINES = 16
@@ -42,11 +53,13 @@ def write_pptx(deck: Deck) -> bytes:
         _background(slide, palette["bg"])
         if item.kind == "title":
             _title_slide(slide, item, palette)
+        elif item.kind == "diagram":
+            layout, box = item.picture.placed()
+            _heading(slide, item, layout, palette)
+            _diagram(slide, item, box)
         else:
-            _text(slide, item.title, MARGIN_IN, 0.3, WIDTH_IN - 2 * MARGIN_IN, 0.7, 28, palette["text"], bold=True)
-            if item.subtitle:
-                _text(slide, item.subtitle, MARGIN_IN, 0.9, WIDTH_IN - 2 * MARGIN_IN, 0.4, 14, palette["muted"])
-            {"diagram": _diagram, "findings": _findings, "legend": _legend}[item.kind](slide, item, palette)
+            _heading(slide, item, TOP, palette)
+            {"findings": _findings, "legend": _legend}[item.kind](slide, item, palette)
         if item.notes:
             slide.notes_slide.notes_text_frame.text = item.notes
     out = io.BytesIO()
@@ -89,13 +102,18 @@ def _title_slide(slide, item: Slide, palette) -> None:
         _text(slide, line.text, 0.8, 6.3, WIDTH_IN - 1.6, 0.5, 14, palette["muted"])
 
 
-def _diagram(slide, item: Slide, palette) -> None:
+def _heading(slide, item: Slide, layout: SlideLayout, palette) -> None:
+    t, s = layout.title, layout.subtitle
+    _text(slide, item.title, t.x, t.y, t.w, t.h, TITLE_PT, palette["text"], bold=True)
+    if item.subtitle:
+        _text(slide, item.subtitle, s.x, s.y, s.w, s.h, SUBTITLE_PT, palette["muted"])
+
+
+def _diagram(slide, item: Slide, box: Box) -> None:
     from pptx.util import Inches
 
-    w, h = item.picture.fitted_in()
-    x = (WIDTH_IN - w) / 2
-    y = TOP_IN + (CONTENT_H_IN - h) / 2
-    slide.shapes.add_picture(io.BytesIO(item.picture.png), Inches(x), Inches(y), Inches(w), Inches(h))
+    slide.shapes.add_picture(io.BytesIO(item.picture.png), Inches(box.x), Inches(box.y), Inches(box.w),
+                             Inches(box.h))
 
 
 def _findings(slide, item: Slide, palette) -> None:
