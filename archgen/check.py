@@ -188,7 +188,7 @@ def check_source(raw: bytes | str, file: str, limits: Limits | None = None,
 
 def undeclared(name: str, codes: tuple[str, ...], found: list[Finding]) -> list[Finding]:
     """E999 for each code a stage or family reported without declaring it: the registry is
-    what docs/rules.md and SARIF list, so it must not miss a code."""
+    what docs/reference/rules.md and SARIF list, so it must not miss a code."""
     return [Finding("E999", f"internal error: the {name} checks reported {code}, which they do not declare",
                     (), hint="please report this with the spec that caused it")
             for code in sorted({f.code for f in found} - set(codes))]

@@ -430,7 +430,7 @@ def rules(
         metavar="[SERVICE]", help="Service id or alias to explain.", show_default=False)] = None,
     codes: Annotated[bool, typer.Option("--codes", help="List every finding code.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the whole rules reference "
-                                                            "as Markdown (docs/rules.md).")] = False,
+                                                            "as Markdown (docs/reference/rules.md).")] = False,
 ) -> None:
     """Explain what can feed a service and what it can feed, or list finding codes."""
     from archgen import explain

@@ -1,4 +1,4 @@
-"""Generate ``docs/rules.md``: every finding code and every integration rule, from the data."""
+"""Generate ``docs/reference/rules.md``: every finding code and every integration rule, from the data."""
 
 from __future__ import annotations
 

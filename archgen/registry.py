@@ -2,7 +2,7 @@
 the other inputs archgen reads (infrastructure code, configuration).
 
 Each declares its codes next to the code that reports them; this registry collects them in
-pipeline order. It is the source of the code table in docs/rules.md and of SARIF's rules,
+pipeline order. It is the source of the code table in docs/reference/rules.md and of SARIF's rules,
 and a code a stage reports without declaring it becomes an internal error (E999).
 """
 

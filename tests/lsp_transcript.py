@@ -1,7 +1,7 @@
-"""Write docs/lsp-transcript.md: what `archgen lsp` sends an editor for a spec with an
+"""Write docs/reference/lsp-transcript.md: what `archgen lsp` sends an editor for a spec with an
 illegal flow, recorded by driving the real server over stdio.
 
-    python -m tests.lsp_transcript      # rewrites docs/lsp-transcript.md
+    python -m tests.lsp_transcript      # rewrites docs/reference/lsp-transcript.md
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES, ROOT
 from tests.test_lsp import Client
 
 SPEC = FIXTURES / "lsp" / "illegal-flow.yaml"
-OUT = ROOT / "docs" / "lsp-transcript.md"
+OUT = ROOT / "docs" / "reference" / "lsp-transcript.md"
 
 
 def transcript() -> str:

@@ -346,8 +346,8 @@ def test_init_writes_a_starter_that_checks_clean(cli, tmp_path, monkeypatch):
 def test_committed_spec_reference_is_current():
     from archgen.schema_docs import spec_markdown
 
-    committed = (ROOT / "docs" / "spec.md").read_text(encoding="utf-8")
-    assert committed == spec_markdown(), "regenerate: python -m archgen.schema_docs docs/spec.md"
+    committed = (ROOT / "docs" / "reference" / "spec.md").read_text(encoding="utf-8")
+    assert committed == spec_markdown(), "regenerate: python -m archgen.schema_docs docs/reference/spec.md"
 
 
 def test_pre_commit_hooks():

@@ -160,5 +160,5 @@ def test_the_archgen_docs_site_builds(tmp_path):
     index = (tmp_path / "site" / "index.html").read_text()
     (src,) = re.findall(r'<img alt="Clickstream analytics" src="([^"]+)"', index)
     assert (tmp_path / "site" / src).is_file()
-    for page in ("spec", "rules", "build", "ci"):
+    for page in ("reference/spec", "reference/rules", "reference/lsp-transcript", "build", "ci", "editor"):
         assert (tmp_path / "site" / page / "index.html").is_file()

@@ -61,5 +61,5 @@ def test_rules_codes_lists_every_code(cli):
 
 @pytest.mark.generated
 def test_committed_rules_doc_is_current():
-    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert committed == rules_markdown() + "\n", "run `archgen rules --markdown > docs/rules.md`"
+    committed = (ROOT / "docs" / "reference" / "rules.md").read_text(encoding="utf-8")
+    assert committed == rules_markdown() + "\n", "run `archgen rules --markdown > docs/reference/rules.md`"

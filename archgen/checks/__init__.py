@@ -1,7 +1,7 @@
 """Rule families: each module checks one aspect of a spec and yields findings.
 
 The registry is explicit: each family declares the codes it reports (its module's ``CODES``),
-and the registry is what docs/rules.md and SARIF list. A family that crashes, or reports a
+and the registry is what docs/reference/rules.md and SARIF list. A family that crashes, or reports a
 code it did not declare, becomes an E999 finding, never a traceback.
 """
 
