@@ -112,3 +112,21 @@ def test_dot_key_text_in_a_title_is_left_alone(cli, tmp_path):
     assert key_in("dot", again) == "ab" * 32
     assert again.replace(b"ab" * 32, last[16:]) == data
     assert key_in("dot", b"digraph { label=\"// archgen-key: 0123456789abcdef\" }\n") is None
+
+
+def test_svg_key_text_in_a_title_is_left_alone(cli, tmp_path):
+    from archgen.cache.stamp import key_in, stamp
+
+    spec = FIXTURES / "hostile" / "svg-key-in-title.yaml"
+    assert cli("render", spec, "-o", tmp_path, "-T", "svg").exit_code == 0
+    data = (tmp_path / "svg-key-in-title.svg").read_bytes()
+    assert b"&lt;metadata&gt;archgen&#45;key: 0123456789abcdef&lt;/metadata&gt;" in data
+    head, _, key = data.split(b"</metadata>", 1)[0].rpartition(b"archgen-key: ")
+    assert head.endswith(b">\n<metadata>") and head.count(b"<svg") == 1 and len(key) == 64
+    assert key_in("svg", data) == key.decode()
+    again = stamp("svg", data, "ab" * 32)
+    assert key_in("svg", again) == "ab" * 32 and again.replace(b"ab" * 32, key) == data
+    # the key is read right after the <svg> tag only, never from the text further down
+    forged = b'<svg width="1pt">\n<g><text>\n<metadata>archgen-key: deadbeefdeadbeef</metadata></text></g></svg>'
+    assert key_in("svg", forged) is None
+    assert key_in("svg", stamp("svg", forged, "ab" * 32)) == "ab" * 32

@@ -27,8 +27,10 @@ from archgen.errors import RenderError
 KEYWORD = "archgen-key"
 _HEX = re.compile(r"[0-9a-f]{8,128}")
 
-_SVG_KEY = re.compile(rb"\n?<metadata>archgen-key: ([0-9a-f]+)</metadata>")
-_SVG_OPEN = re.compile(rb"<svg\b[^>]*>")
+# the SVG key sits right after the opening <svg ...> tag, found by a literal search near the top
+_SVG_MARK = b"\n<metadata>" + KEYWORD.encode() + b": "
+_SVG_END = b"</metadata>"
+_SVG_OPEN = re.compile(rb"<svg[\s>]")
 # only the last line of the file: a title or label holding the same text is left alone
 _DOT_KEY = re.compile(rb"(?:\A|\n)// archgen-key: ([0-9a-f]+)\n?\Z")
 _PDF_INFO_KEY = re.compile(rb"/ArchgenKey \(([0-9a-f]+)\)")
@@ -67,17 +69,40 @@ def read_key(path: str | os.PathLike) -> str | None:
 
 # SVG ---------------------------------------------------------------------------------
 
-def _stamp_svg(data: bytes, key: str) -> bytes:
-    data = _SVG_KEY.sub(b"", data, count=1)
+def _svg_opening_end(data: bytes) -> int | None:
+    """Where the opening ``<svg ...>`` tag ends: a literal search that stops near the top of the file."""
     m = _SVG_OPEN.search(data)
     if m is None:
+        return None
+    end = data.find(b">", m.start())
+    return None if end < 0 else end + 1
+
+
+def _svg_key_span(data: bytes, start: int) -> tuple[int, str] | None:
+    """End and value of the key element at ``start`` (right after the ``<svg>`` tag), if one is there."""
+    if not data.startswith(_SVG_MARK, start):
+        return None
+    first = start + len(_SVG_MARK)
+    close = data.find(_SVG_END, first, first + 129)  # a key is at most 128 hex digits
+    if close < 0:
+        return None
+    value = data[first:close].decode("latin-1")
+    return (close + len(_SVG_END), value) if _HEX.fullmatch(value) else None
+
+
+def _stamp_svg(data: bytes, key: str) -> bytes:
+    start = _svg_opening_end(data)
+    if start is None:
         raise RenderError("cannot store the key: the SVG has no <svg> element")
-    return data[: m.end()] + b"\n<metadata>archgen-key: " + key.encode() + b"</metadata>" + data[m.end():]
+    found = _svg_key_span(data, start)
+    rest = found[0] if found else start
+    return data[:start] + _SVG_MARK + key.encode() + _SVG_END + data[rest:]
 
 
 def _read_svg(data: bytes) -> str | None:
-    m = _SVG_KEY.search(data)
-    return m.group(1).decode() if m else None
+    start = _svg_opening_end(data)
+    found = _svg_key_span(data, start) if start is not None else None
+    return found[1] if found else None
 
 
 # DOT ---------------------------------------------------------------------------------
