@@ -1,7 +1,18 @@
-"""How visible an icon is against a background, computed from its pixels (WCAG contrast)."""
+"""How visible an icon is against a background, computed from its pixels (WCAG contrast).
+
+Measuring an icon decodes it and walks its pixels (several milliseconds each, for every
+icon of every render), so each share is kept in the cache folder (``contrast/`` in ``archgen.catalog.cache_dir``)
+under the SHA-256 of the icon's bytes, the background and Pillow's version: the same pixels
+always give the same share. Without a usable cache folder the share is simply computed.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,6 +50,9 @@ def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
+CACHE_FORMAT = "contrast-1"
+
+
 @lru_cache(maxsize=512)
 def visible_share(path: Path, background: str) -> float:
     """Share of the icon's opaque pixels that reach ``MIN_CONTRAST`` against ``background``.
@@ -46,6 +60,41 @@ def visible_share(path: Path, background: str) -> float:
     Each pixel is composited over the background first, so half-transparent artwork counts
     as it is seen. An icon with no opaque pixel scores 0.
     """
+    from archgen.catalog import cache_dir
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return _measure(path, background)
+    from PIL import __version__ as pillow
+
+    key = "\0".join((CACHE_FORMAT, pillow, background.upper(), str(SAMPLE_PX), str(MIN_CONTRAST), ""))
+    cached = cache_dir() / "contrast" / f"{hashlib.sha256(key.encode() + raw).hexdigest()}.json"
+    with contextlib.suppress(OSError, ValueError):
+        share = json.loads(cached.read_bytes())
+        if isinstance(share, float) and 0.0 <= share <= 1.0:
+            return share
+    share = _measure(path, background)
+    _store(cached, share)
+    return share
+
+
+def _store(path: Path, share: float) -> None:
+    """Write one cache entry atomically; any OS trouble leaves the cache as it was."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".contrast.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(float(share)))
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _measure(path: Path, background: str) -> float:
+    """``visible_share`` computed from the pixels."""
     from PIL import Image
 
     bg = hex_rgb(background)
