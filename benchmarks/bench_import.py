@@ -2,15 +2,19 @@
 written by ``template`` below: streams, Firehose streams into buckets, bucket notifications
 to queues, event source mappings into functions, crawlers, IAM roles and log groups.
 
-    python benchmarks/bench_import.py [--runs 7]
+    python benchmarks/bench_import.py [--runs 7] [--sizes 100,300,1000,3000]
 
-The import also checks the spec it writes. The commands run in turn after a warm-up round;
-the median is printed.
+The import also checks the spec it writes. The commands of all sizes run in turn after a
+warm-up round, so that the noise of a shared machine falls on every size alike; the medians
+are printed as a Markdown table, with the load average before and after, and the CPU time
+each 100 resources add beyond the smallest size, which stays flat when the import grows
+linearly (the smallest run is mostly Python start-up and imports).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -77,19 +81,29 @@ def template(resources: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--sizes", default="100,300,1000,3000", help="resource counts, comma-separated")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")]
     exe = archgen_command()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         commands = {}
-        for n in (300,):
+        for n in sizes:
             path = folder / f"t{n}.yaml"
             path.write_text(template(n), encoding="utf-8")
-            commands[f"import {n} resources"] = ([*exe, "import", str(path), "-o", str(folder / f"s{n}.yaml")], (0,))
+            commands[n] = ([*exe, "import", str(path), "-o", str(folder / f"s{n}.yaml")], (0,))
         times = alternate(commands, args.runs)
+    load_after = os.getloadavg()
     print(machine())
-    for name, (wall, cpu) in times.items():
-        print(f"{name:24} {wall:6.3f} s wall  {cpu:6.3f} s CPU")
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); median of {args.runs}")
+    print("| resources | components | flows | wall s | CPU s | CPU ms per 100 more resources |")
+    print("|---|---|---|---|---|---|")
+    first, (_, first_cpu) = next(iter(times.items()))
+    for n, (wall, cpu) in times.items():
+        units = n // PER_UNIT
+        extra = f"{100_000 * (cpu - first_cpu) / (n - first):.0f}" if n > first else ""
+        print(f"| {n:,} | {7 * units:,} | {6 * units:,} | {wall:.3f} | {cpu:.3f} | {extra} |")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from typing import Any
 from archgen.findings import Finding
 from archgen.iac.model import Resource
 from archgen.iac.resolve import CfnStack
-from archgen.iac.source import Loaded, SourceError, load_file
+from archgen.iac.source import Loaded, SourceError, load_file, subtrees
 
 NESTED_TYPE = "AWS::CloudFormation::Stack"
 MAX_NESTING = 10
@@ -42,6 +42,7 @@ def build_stack(loaded: Loaded, name: str, file: str, scope: tuple[str, ...], ke
                                   hint="give a CloudFormation or SAM template, a cdk.out folder, "
                                        "or `terraform show -json` output"))
     stack = CfnStack(name=name, file=file, template=template)
+    below = subtrees(loaded.positions, [("Resources", lid, "Properties") for lid in template["Resources"]])
     for logical_id, body in template["Resources"].items():
         line, column = loaded.positions.get(("Resources", logical_id), (1, 1))
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
@@ -49,8 +50,7 @@ def build_stack(loaded: Loaded, name: str, file: str, scope: tuple[str, ...], ke
                                     file=file, line=line, column=column,
                                     hint="every CloudFormation resource needs a `Type`"))
             continue
-        prefix = ("Resources", logical_id, "Properties")
-        positions = {k[3:]: v for k, v in loaded.positions.items() if k[:3] == prefix}
+        positions = below[("Resources", logical_id, "Properties")]
         extra_scope, label, construct = label_of(logical_id, body) if label_of else ((), None, None)
         stack.resources[logical_id] = Resource(
             key=f"{key_prefix}{logical_id}", logical_id=logical_id, type=body["Type"],

@@ -115,7 +115,9 @@ class Builder:
         index = self.names.setdefault(r.fmt, {})
         props = r.props if isinstance(r.props, dict) else {}
         for name in table(r.fmt).names:
-            value = plain(props.get(name))
+            if name not in props:
+                continue
+            value = plain(props[name])
             if isinstance(value, str) and len(value) >= 3:
                 keys = index.setdefault(value, [])
                 if r.key not in keys:
@@ -339,9 +341,9 @@ def label_of(r: Resource) -> str:
         return r.label
     props = r.props if isinstance(r.props, dict) else {}
     for name in table(r.fmt).names:
-        if name in ("arn", "id"):
+        if name in ("arn", "id") or name not in props:
             continue
-        value = plain(props.get(name))
+        value = plain(props[name])
         if isinstance(value, str) and value and len(value) <= 60:
             return value
     if r.fmt == "terraform":

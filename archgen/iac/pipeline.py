@@ -119,7 +119,9 @@ def _name_labels(stack: CfnStack, resolver: CfnResolver) -> None:
         if r.label is not None or not isinstance(r.props, dict):
             continue
         for name in names:
-            text = resolver.name_of(stack, r.props.get(name))
+            if name not in r.props:
+                continue
+            text = resolver.name_of(stack, r.props[name])
             if text and len(text) <= 60:
                 r.label = text
                 break

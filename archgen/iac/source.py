@@ -75,12 +75,38 @@ def load_file(text: str, file: str, is_json: bool) -> Loaded:
     return Loaded(data, positions)
 
 
+def subtrees(positions: Positions, prefixes: list[tuple]) -> dict[tuple, Positions]:
+    """The positions below each prefix, relative to it, in one pass over the table.
+
+    Filtering the whole table once per resource is quadratic in the size of the file; this
+    looks up each key's heads of the few prefix lengths asked for instead."""
+    out: dict[tuple, Positions] = {p: {} for p in prefixes}
+    lengths = sorted({len(p) for p in prefixes})
+    for key, value in positions.items():
+        for n in lengths:
+            if n > len(key):
+                break
+            below = out.get(key[:n])
+            if below is not None:
+                below[key[n:]] = value
+    return out
+
+
+_STR = _Y + "str"
+_CONSTRUCT = yaml.constructor.SafeConstructor.yaml_constructors
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
 def _scalar(node: yaml.ScalarNode) -> Any:
-    if node.tag.startswith(_Y) or node.tag == "?":
-        if node.style:  # quoted or block: always text
+    tag = node.tag
+    if tag == _STR or node.style:  # quoted or block: always text
+        return node.value
+    if tag.startswith(_Y):
+        make = _CONSTRUCT.get(tag)
+        if make is None:
             return node.value
         try:
-            value = yaml.constructor.SafeConstructor().construct_object(node)
+            value = make(_CONSTRUCTOR, node)  # one shared constructor: scalars hold no state
         except (yaml.YAMLError, ValueError, OverflowError):
             return node.value
         if not isinstance(value, (str, int, float, bool)) and value is not None:

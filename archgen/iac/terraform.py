@@ -17,7 +17,7 @@ from archgen.findings import Finding
 from archgen.iac.cfn import read_text
 from archgen.iac.model import Resource
 from archgen.iac.resolve import Resolution
-from archgen.iac.source import SourceError, load_file
+from archgen.iac.source import SourceError, load_file, subtrees
 
 _INDEX = re.compile(r"\[[^\]]*\]")
 _SKIP_ROOTS = {"data", "local", "each", "count", "path", "terraform", "self"}
@@ -44,7 +44,11 @@ def load_terraform(path: Path, display: str) -> TerraformInventory:
     _config_modules(config, "", inv)
     top = "planned_values" if "planned_values" in data else "values"
     root = (data.get(top) or {}).get("root_module") or {}
-    _walk_module(root, (top, "root_module"), loaded.positions, inv)
+    values: list[tuple] = []
+    _walk_module(root, (top, "root_module"), loaded.positions, inv, values)
+    below = subtrees(loaded.positions, values)
+    for resource, vpath in zip(inv.resources, values):
+        resource.positions = below[vpath]
     return inv
 
 
@@ -56,7 +60,8 @@ def _config_modules(module: dict, prefix: str, inv: TerraformInventory) -> None:
         _config_modules(call.get("module") or {}, child, inv)
 
 
-def _walk_module(module: dict, path: tuple, positions: dict, inv: TerraformInventory) -> None:
+def _walk_module(module: dict, path: tuple, positions: dict, inv: TerraformInventory, values: list[tuple]) -> None:
+    """Each managed resource into ``inv``, and the path of its values (positions come later)."""
     address = module.get("address") or ""
     prefix = f"{address}." if address else ""
     config = {r.get("address"): r for r in (inv.modules.get(_config_prefix(prefix)) or {}).get("resources") or []}
@@ -75,13 +80,13 @@ def _walk_module(module: dict, path: tuple, positions: dict, inv: TerraformInven
         resource = Resource(
             key=full, logical_id=logical, type=str(res["type"]), props=props if isinstance(props, dict) else {},
             file=inv.file, line=line, column=column, fmt="terraform", stack=address,
-            scope=tuple(p for p in address.split(".") if p and p != "module"),
-            positions={k[len(vpath):]: v for k, v in positions.items() if k[:len(vpath)] == vpath})
+            scope=tuple(p for p in address.split(".") if p and p != "module"))
         inv.resources.append(resource)
+        values.append(vpath)
         inv.by_address.setdefault(_INDEX.sub("", full), []).append(resource)
     for j, child in enumerate(module.get("child_modules") or []):
         if isinstance(child, dict):
-            _walk_module(child, path + ("child_modules", j), positions, inv)
+            _walk_module(child, path + ("child_modules", j), positions, inv, values)
 
 
 def _config_prefix(prefix: str) -> str:
