@@ -35,6 +35,20 @@ def plain(value: Any) -> Any:
     return value
 
 
+MISSING = object()
+
+
+def name_property(props: dict, name: str) -> Any:
+    """The value of a name property (``BucketName``, or a dotted path such as
+    ``DatabaseInput.Name``), or MISSING when the resource does not set it."""
+    value: Any = props
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return MISSING
+        value = value[part]
+    return value
+
+
 def select(value: Any, spec: str, base: tuple = ()) -> Iterator[tuple[tuple, Any]]:
     """Values at a path like ``A.B[*].C`` (``*`` iterates, ``**`` takes the whole subtree)."""
     tokens: list[str] = []
@@ -115,9 +129,7 @@ class Builder:
         index = self.names.setdefault(r.fmt, {})
         props = r.props if isinstance(r.props, dict) else {}
         for name in table(r.fmt).names:
-            if name not in props:
-                continue
-            value = plain(props[name])
+            value = plain(name_property(props, name))
             if isinstance(value, str) and len(value) >= 3:
                 keys = index.setdefault(value, [])
                 if r.key not in keys:
@@ -341,9 +353,9 @@ def label_of(r: Resource) -> str:
         return r.label
     props = r.props if isinstance(r.props, dict) else {}
     for name in table(r.fmt).names:
-        if name in ("arn", "id") or name not in props:
+        if name in ("arn", "id"):
             continue
-        value = plain(props[name])
+        value = plain(name_property(props, name))
         if isinstance(value, str) and value and len(value) <= 60:
             return value
     if r.fmt == "terraform":

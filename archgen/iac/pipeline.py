@@ -8,7 +8,7 @@ from pathlib import Path, PurePath
 from archgen.errors import UsageError
 from archgen.findings import Finding, sort_key
 from archgen.iac.cfn import NESTED_TYPE, load_cfn
-from archgen.iac.flows import Builder, base_id, label_of, service_name
+from archgen.iac.flows import MISSING, Builder, base_id, label_of, name_property, service_name
 from archgen.iac.model import Component, Flow, ImportResult, Resource
 from archgen.iac.resolve import CfnResolver, CfnStack
 from archgen.iac.source import SourceError
@@ -119,9 +119,10 @@ def _name_labels(stack: CfnStack, resolver: CfnResolver) -> None:
         if r.label is not None or not isinstance(r.props, dict):
             continue
         for name in names:
-            if name not in r.props:
+            value = name_property(r.props, name)
+            if value is MISSING:
                 continue
-            text = resolver.name_of(stack, r.props[name])
+            text = resolver.name_of(stack, value)
             if text and len(text) <= 60:
                 r.label = text
                 break
