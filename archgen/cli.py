@@ -678,8 +678,24 @@ class _NoCycleCollection:
             gc.enable()
 
 
-def _import(sources: list[str], quiet: bool, color: ColorWhen):
-    """Import the sources and print what could not be followed; exit 1 when nothing could be read."""
+def _silence(findings, codes: tuple[str, ...], config) -> list:
+    """The findings that neither ``codes`` nor the configuration's ``per-file-ignores`` for
+    the file each one points into silences."""
+    from archgen.suppress import unsuppressed
+
+    by_file: dict[str, tuple[str, ...]] = {}
+    out = []
+    for f in findings:
+        if f.file not in by_file:
+            by_file[f.file] = codes + (config.ignores_for(f.file) if f.file else ())
+        out += unsuppressed([f], None, by_file[f.file])
+    return out
+
+
+def _import(sources: list[str], quiet: bool, color: ColorWhen, codes: tuple[str, ...] = (), config=None):
+    """Import the sources and print what could not be followed (less what ``ignore`` silences);
+    exit 1 when nothing could be read."""
+    from archgen.config import Config
     from archgen.iac import import_sources
 
     try:
@@ -687,6 +703,7 @@ def _import(sources: list[str], quiet: bool, color: ColorWhen):
             result = import_sources(sources)
     except ArchgenError as exc:
         raise _fail(exc) from None
+    result.findings = _silence(result.findings, codes, config or Config())
     _print_findings(result.findings, quiet, color)
     if not result.ok:
         typer.echo("nothing imported (fix the errors above)", err=True)
@@ -696,26 +713,41 @@ def _import(sources: list[str], quiet: bool, color: ColorWhen):
 
 @app.command("import")
 def import_(
+    ctx: typer.Context,
     sources: IacSources,
     output_file: Annotated[Optional[Path], typer.Option(  # noqa: UP045
         "--output", "-o", metavar="SPEC", help="Write the spec to SPEC instead of standard output.")] = None,
     draw: Annotated[bool, typer.Option("--render", help="Also render the imported spec into --render-dir.")] = False,
     render_dir: Annotated[Path, typer.Option("--render-dir", metavar="DIR",
-                                             help="Folder of the pictures --render writes.")] = Path("output"),
+                                             help="Folder of the pictures --render writes (default: the "
+                                                  "configuration's output, else output).")] = Path("output"),
     formats: Formats = "png,svg",
     strict: Strict = False,
+    ignore: Ignore = None,
     quiet: Quiet = False,
     color: Color = ColorWhen.auto,
+    config_file: ConfigFile = None,
 ) -> None:
     """Write an archgen spec from infrastructure code, flows from its integration properties."""
     from archgen.check import check_source
     from archgen.iac.write import to_yaml
+    from archgen.model.loader import Limits
 
-    result = _import(sources, quiet, color)
+    try:
+        config, s = _settle(ctx, config_file, strict=strict, ignore=ignore, formats=formats,
+                            max_bytes=DEFAULT_MAX_BYTES, theme=None, scale=1.0)
+        if ctx.get_parameter_source("render_dir").name in ("DEFAULT", "DEFAULT_MAP") and config.output:
+            render_dir = config.output
+        _check_ignores(s["ignore"])
+    except ArchgenError as exc:
+        raise _fail(exc) from None
+    _config_findings(config, quiet, color)
+    codes = tuple(s["ignore"] or ())
+    result = _import(sources, quiet, color, codes, config)
     text = to_yaml(result)
     name = str(output_file) if output_file is not None else f"{Path(sources[0].rstrip('/')).stem}.yaml"
     with _NoCycleCollection():
-        checked = check_source(text, name)
+        checked = check_source(text, name, Limits(max_bytes=s["max_bytes"]), codes + config.ignores_for(name))
     try:
         if output_file is not None:
             from archgen.files import write_atomic
@@ -729,7 +761,9 @@ def import_(
     except ArchgenError as exc:
         raise _fail(exc) from None
     _print_findings(checked.findings, quiet, color)
-    if not checked.ok(strict) or checked.spec is None:
+    # with --strict the import's own warnings (resources left out, references not followed) fail too
+    incomplete = s["strict"] and any(f.severity == "warning" for f in result.findings)
+    if not checked.ok(s["strict"]) or checked.spec is None or incomplete:
         if draw:
             typer.echo(f"{name}: not rendered (fix the errors above)", err=True)
         raise typer.Exit(EXIT_FINDINGS)
@@ -738,8 +772,8 @@ def import_(
             from archgen.render.options import RenderOptions, parse_formats
             from archgen.render.pipeline import render_spec
 
-            written = render_spec(checked.spec, name, render_dir, RenderOptions(parse_formats(formats)),
-                                  source=text.encode("utf-8"))
+            options = RenderOptions(parse_formats(s["formats"]), s["scale"], s["theme"])
+            written = render_spec(checked.spec, name, render_dir, options, source=text.encode("utf-8"))
         except ArchgenError as exc:
             raise _fail(exc) from None
         if not quiet:
@@ -750,34 +784,44 @@ def import_(
 
 @app.command("diff")
 def diff_(
+    ctx: typer.Context,
     spec: Annotated[str, typer.Argument(metavar="SPEC", show_default=False, help="The spec to compare.")],
     against: Annotated[list[str], typer.Option(
         "--against", metavar="SOURCE", show_default=False,
         help="Infrastructure code to compare with, as `archgen import` reads it (repeatable).")],
     fmt: Annotated[ReportFormat, typer.Option(
         "--format", "-f", metavar="FORMAT", help="Findings report: text, json, sarif or github.")] = ReportFormat.text,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Resources left out and references not followed (W601, W602) are differences too.")] = False,
     ignore: Ignore = None,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
     quiet: Quiet = False,
     color: Color = ColorWhen.auto,
+    config_file: ConfigFile = None,
 ) -> None:
     """Compare a spec with infrastructure code: what either has that the other lacks; exit 1 if they differ."""
     from archgen.check import check_file
     from archgen.iac.diff import diff as run_diff
     from archgen.iac.pipeline import describe_sources
+    from archgen.model.loader import Limits
     from archgen.report import format_findings
 
     try:
-        checked = check_file(spec)
+        config, s = _settle(ctx, config_file, strict=strict, ignore=ignore, max_bytes=max_bytes)
+        _check_ignores(s["ignore"])
+        codes = tuple(s["ignore"] or ())
+        checked = check_file(spec, Limits(max_bytes=s["max_bytes"]), codes + config.ignores_for(spec))
     except ArchgenError as exc:
         raise _fail(exc) from None
+    _config_findings(config, quiet, color)
     if checked.spec is None:
         painted = _use_color(color, sys.stderr)
         typer.echo(format_findings(checked.findings, "text", color=painted), err=True, color=painted)
         typer.echo(f"{spec}: cannot be compared (fix the errors above)", err=True)
         raise typer.Exit(EXIT_FINDINGS)
-    imported = _import(against, True, color)
-    _check_ignores(ignore)
-    result = run_diff(checked.spec, imported, describe_sources(imported), tuple(ignore or ()))
+    # the import's warnings are part of the report with --strict; without it only its errors are shown
+    imported = _import(against, True, color, codes, config)
+    result = run_diff(checked.spec, imported, describe_sources(imported), codes + config.ignores_for(spec))
     findings = []
     from dataclasses import replace
 
@@ -786,15 +830,21 @@ def diff_(
             line, column = checked.document.positions.locate(f.path, f.on_key, f.offset)
             f = replace(f, file=checked.file, line=line, column=column)
         findings.append(f)
+    findings = _silence(findings, (), config)  # per-file-ignores of the templates and plans
+    if s["strict"]:
+        from archgen.findings import sort_key
+
+        findings = sorted(findings + [f for f in imported.findings if f.severity == "warning"], key=sort_key)
     shown = _shown(findings, quiet)
     painted = _use_color(color, sys.stdout)
     out = format_findings(shown, fmt.value, color=painted)
     if out:
         typer.echo(out, color=painted)
+    failed = any(f.is_error or s["strict"] for f in findings)
     if fmt is ReportFormat.text and not quiet:
         typer.echo(f"{spec} against {describe_sources(imported)}: "
-                   f"{sum(f.is_error for f in findings)} difference(s)", err=True)
-    raise typer.Exit(EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_OK)
+                   f"{sum(f.is_error or s['strict'] for f in findings)} difference(s)", err=True)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 @app.command()
