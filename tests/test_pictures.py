@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from PIL import Image
 
 from archgen.catalog.services import load_services
-from archgen.render.contrast import MIN_VISIBLE, needs_plate, visible_share
+from archgen.render.contrast import MIN_VISIBLE, contrast, hex_rgb, needs_plate, visible_share
 from archgen.render.icons import icon_path, themed_icon
 from archgen.render.themes import THEMES
 from tests.conftest import FIXTURES, ROOT
@@ -73,13 +73,56 @@ def test_plated_icon_in_dark_svg(cli, tmp_path):
     assert dark["siem"] != splunk
     plate = Image.open(io.BytesIO(dark["siem"])).convert("RGBA")
     w, h = plate.size
-    assert plate.getpixel((w // 2, 3)) == (0xE5, 0xE7, 0xEB, 255)  # the plate above the logo
-    assert w > h  # hugs the wide logo instead of the square canvas
+    # Splunk's logo is 256 x 80 px of its 256 x 256 canvas (rows 88-167): the plate hugs it with
+    # 12% of 256 = 31 px around it, corners rounded by 18% of its height
+    assert plate.size == (256 + 2 * 31, 80 + 2 * 31) == (318, 142)
+    assert plate.getpixel((159, 3)) == (0xE5, 0xE7, 0xEB, 255)  # the plate above the logo
+    assert plate.getpixel((3, 71)) == (0xE5, 0xE7, 0xEB, 255)  # and left of it
+    assert plate.getpixel((0, 0))[3] == 0 and plate.getpixel((317, 141))[3] == 0  # rounded corners
+    splunk_art = Image.open(icon_path(services["splunk"].icon)).convert("RGBA")
+    assert plate.crop((31, 31, 31 + 256, 31 + 80)).getpixel((10, 40)) == _over(splunk_art.getpixel((10, 128)),
+                                                                                (0xE5, 0xE7, 0xEB))
     # a high-contrast icon is drawn as it is
     assert dark["to_splunk"] == icon_path(services["firehose"].icon).read_bytes()
     # still portable: no temporary folder named in the SVG
     text = (tmp_path / "dark" / "log-analytics.svg").read_text()
     assert "archgen-plates" not in text and not re.search(r'href="/', text)
+
+
+def _over(pixel, plate):
+    """An RGBA pixel composited over an opaque plate colour, as Pillow's alpha_composite does."""
+    r, g, b, a = pixel
+    k = a / 255
+    return (*(round(c * k + p * (1 - k)) for c, p in zip((r, g, b), plate)), 255)
+
+
+def test_dark_artwork_fixture_is_put_on_a_plate_that_hugs_it():
+    from archgen.render.icons import on_plate
+
+    dark_logo, amber_logo = FIXTURES / "icons" / "dark-logo.png", FIXTURES / "icons" / "amber-logo.png"
+    # both: a 176 x 64 px logo (columns 40-215, rows 96-159) on a transparent 256 x 256 canvas;
+    # #232F3E has contrast 1.30 against the dark background #16191D, #F59E0B has 8.21
+    assert visible_share(dark_logo, DARK.background) == 0.0
+    assert visible_share(amber_logo, DARK.background) == 1.0
+    assert needs_plate(dark_logo, DARK.background, DARK.plate)
+    assert not needs_plate(amber_logo, DARK.background, DARK.plate)
+    assert not needs_plate(dark_logo, LIGHT.background, LIGHT.plate)  # on white it is plain to see
+    plate = on_plate(Image.open(dark_logo), DARK.plate)
+    pad = round(176 * 0.12)
+    assert pad == 21 and plate.size == (176 + 2 * pad, 64 + 2 * pad) == (218, 106)
+    radius = round(106 * 0.18)
+    assert radius == 19
+    grey, logo = (0xE5, 0xE7, 0xEB, 255), (0x23, 0x2F, 0x3E, 255)
+    assert plate.getpixel((109, 0)) == grey and plate.getpixel((0, 53)) == grey  # edges of the plate
+    assert plate.getpixel((217, 53)) == grey and plate.getpixel((109, 105)) == grey
+    assert plate.getpixel((20, 20)) == grey and plate.getpixel((197, 85)) == grey  # just outside the logo
+    assert plate.getpixel((21, 21)) == logo and plate.getpixel((196, 84)) == logo  # the logo's corners
+    assert plate.getpixel((0, 0))[3] == 0 and plate.getpixel((217, 105))[3] == 0  # rounded corners
+    assert plate.getpixel((radius, radius)) == grey
+    # the logo is now visible: contrast 10.96 with the plate instead of 1.30 with the background
+    assert round(contrast(hex_rgb("#232F3E"), hex_rgb(DARK.plate)), 2) == 10.96
+    assert round(contrast(hex_rgb("#232F3E"), hex_rgb(DARK.background)), 2) == 1.30
+    assert visible_share(dark_logo, DARK.plate) == 1.0
 
 
 def links(svg_path) -> dict[str, tuple[str, str | None]]:

@@ -227,3 +227,147 @@ def test_pictures_fill_the_slide_box_as_far_as_their_aspect_allows(cli, tmp_path
     assert found >= 1
     if spec.stem == "tall":
         assert layout is SIDE  # a deep TB pipeline gets the full slide height
+
+
+VOID = {"meta", "img", "br", "hr", "link", "input"}
+
+
+class _Node:
+    def __init__(self, tag, attrs, parent=None):
+        self.tag, self.attrs, self.parent, self.children, self.text = tag, dict(attrs), parent, [], ""
+
+    def iter(self, tag=None):
+        if tag is None or self.tag == tag:
+            yield self
+        for child in self.children:
+            yield from child.iter(tag)
+
+    def cls(self) -> list[str]:
+        return (self.attrs.get("class") or "").split()
+
+    def find_class(self, name):
+        return [n for n in self.iter() if name in n.cls()]
+
+    def all_text(self) -> str:
+        return self.text + "".join(c.all_text() for c in self.children)
+
+
+class _Tree(HTMLParser):
+    """The HTML deck as a tree of elements (inline SVG included), to check its structure."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = self.at = _Node("#root", [])
+
+    def handle_starttag(self, tag, attrs):
+        node = _Node(tag, attrs, self.at)
+        self.at.children.append(node)
+        if tag not in VOID:
+            self.at = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.at.children.append(_Node(tag, attrs, self.at))
+
+    def handle_endtag(self, tag):
+        node = self.at
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.at = node.parent
+
+    def handle_data(self, data):
+        self.at.text += data
+
+
+def _html_tree(path) -> _Node:
+    tree = _Tree()
+    tree.feed(path.read_text(encoding="utf-8"))
+    return tree.root
+
+
+def test_html_legend_is_two_aligned_tables(cli, tmp_path):
+    specs = [ROOT / "specs" / f"{n}.archgen.yaml" for n in ("clickstream", "cdc-lake", "log-analytics")]
+    assert cli("slides", *specs, "-o", tmp_path / "deck.html").exit_code == 0
+    legend = next(s for s in _html_tree(tmp_path / "deck.html").iter("section") if "legend" in s.cls())
+    block = next(n for n in legend.find_class("legend") if n.tag == "div")
+    assert [c.cls() for c in block.children] == [["edges"], ["services"]]
+    edges, services = block.children
+    assert [c.tag for c in edges.children] == ["h3", "table"] and edges.children[0].text == "Edges"
+    assert [c.tag for c in services.children] == ["h3", "table"] and services.children[0].text == "Services"
+    # edges: one row per kind, a sample cell (its SVG) then a label cell
+    rows = list(edges.children[1].iter("tr"))
+    assert [r.attrs["data-kind"] for r in rows] == ["stream", "batch", "query", "control", "custom-code"]
+    for row in rows:
+        cells = [c for c in row.children if c.tag == "td"]
+        assert [c.cls() for c in cells] == [["sample"], ["label"]]
+        assert [c.tag for c in cells[0].children] == ["svg"] and not cells[1].children
+    assert [r.children[1].text for r in rows][:2] == ["stream (records in motion)", "batch (files, loads, exports)"]
+    # services: 16 in two columns of 8 (at most 10 to a column), each an icon cell and a name cell,
+    # down the first column, then the second
+    rows = list(services.children[1].iter("tr"))
+    assert len(rows) == 8
+    for row in rows:
+        cells = [c for c in row.children if c.tag == "td"]
+        assert [c.cls() for c in cells] == [["icon"], ["name"]] * 2
+        assert all([i.tag for i in c.children] == ["img"] for c in cells[0::2])
+    names = [c.all_text().strip() for r in rows for c in r.children if "name" in c.cls()]
+    columns = names[0::2] + names[1::2]
+    assert columns[:3] == ["Amazon Kinesis Producer Library (KPL)", "Amazon Kinesis Data Streams",
+                           "Amazon Data Firehose"]
+    assert len(columns) == len(set(columns)) == 16
+    text = (tmp_path / "deck.html").read_text(encoding="utf-8")
+    assert "div.legend td.sample{width:5.5em}" in text and "div.legend td.icon{width:2.2em}" in text
+
+
+def test_html_deck_keeps_the_hover_texts_without_links(cli, tmp_path):
+    from tests.test_pictures import links
+
+    assert cli("slides", SPEC, "-o", tmp_path / "deck.html").exit_code == 0
+    assert cli("render", SPEC, "-o", tmp_path, "-T", "svg").exit_code == 0
+    expected = {name: tip for name, (tip, _href) in links(tmp_path / "clickstream.svg").items()}
+    sections = [s for s in _html_tree(tmp_path / "deck.html").iter("section") if "diagram" in s.cls()]
+    assert len(sections) == 6
+    for section in sections:
+        found = {}
+        for g in section.iter("g"):
+            if {"node", "edge"} & set(g.cls()):
+                anchor = next(g.iter("a"))
+                assert "xlink:href" not in anchor.attrs and "href" not in anchor.attrs  # a click moves on
+                title = next(c for c in anchor.children if c.tag == "title")
+                assert anchor.attrs["xlink:title"] == title.text
+                name = re.sub(r":[a-z]+(?=->|$)", "", next(c for c in g.children if c.tag == "title").text)
+                found[name] = title.text
+        shown = 7 if "How clicks arrive" in section.all_text() else 17
+        assert len(found) == shown
+        assert all(found[k] == expected[k] for k in found)
+    overview = sections[0]
+    assert "Data lake → Glue Data Catalog\ncrawler (control)" in next(
+        a.attrs["xlink:title"] for a in overview.iter("a") if a.attrs["xlink:title"].startswith("Data lake → Glue"))
+
+
+def test_first_step_of_a_walkthrough_is_not_a_blank_slide():
+    import io
+
+    from PIL import Image, ImageChops
+
+    from archgen.check import check_file
+    from archgen.slides.deck import build_deck
+
+    deck = build_deck([check_file(SPEC)])
+    steps = [s.picture.png for s in deck.slides if s.title.startswith("End to end")]
+    assert len(steps) == 3
+
+    def ink(png: bytes, threshold: int):
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        diff = ImageChops.difference(image, Image.new("RGB", image.size, (255, 255, 255))).convert("L")
+        mask = diff.point(lambda v: 255 if v > threshold else 0)
+        return mask.getbbox(), sum(mask.histogram()[255:])
+
+    drawn = [ink(png, 24) for png in steps]  # anything drawn, the faded parts to come included
+    bright = [ink(png, 120)[1] for png in steps]  # what the step shows at full strength
+    # every step draws the whole view in the same place: the first is no nearly blank slide
+    (x0, y0, x1, y1), (a0, b0, a1, b1) = drawn[0][0], drawn[2][0]
+    assert max(abs(x0 - a0), abs(y0 - b0), abs(x1 - a1), abs(y1 - b1)) <= 2
+    assert drawn[0][1] >= 0.85 * drawn[2][1]
+    # and the parts shown at full strength build up
+    assert bright[0] < bright[1] < bright[2] and bright[0] >= 0.15 * bright[2]

@@ -116,3 +116,78 @@ def test_unknown_view_is_usage_error(cli, tmp_path):
     result = cli("render", SPEC, "-o", tmp_path, "--view", "nope")
     assert result.exit_code == 2
     assert "ingest" in result.stderr
+
+
+PAD_PT = 10.8  # the margin of every picture
+
+
+def _union(a, b):
+    return b if a is None else (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _laid_out_frame(dot_path, nodes: set[str], edges: set[tuple[str, str]], clusters: set[str]):
+    """The box of the given parts in the full layout, read from the laid-out DOT archgen writes:
+    node boxes (pos and size), edge splines with their ends and label boxes, cluster ``bb``."""
+    import pygraphviz as pgv
+
+    from benchmarks.layout_metrics import text_width
+
+    g = pgv.AGraph(str(dot_path))
+    box = None
+    for n in g.nodes():
+        if n in nodes:
+            x, y = (float(v) for v in n.attr["pos"].split(","))
+            w, h = float(n.attr["width"]) * 36, float(n.attr["height"]) * 36
+            box = _union(box, (x - w, y - h, x + w, y + h))
+    for e in g.edges():
+        if (e[0], e[1]) not in edges:
+            continue
+        for token in e.attr["pos"].split():
+            x, y = (float(v) for v in token.split(",")[-2:])
+            box = _union(box, (x, y, x, y))
+        if e.attr.get("lp"):
+            x, y = (float(v) for v in e.attr["lp"].split(","))
+            lines = re.findall(r'POINT-SIZE="([\d.]+)"[^>]*>([^<]+)<', e.attr["label"])
+            w = max(text_width(t, float(s)) for s, t in lines) / 2 + 3  # cell padding and border
+            h = sum(float(s) * 1.2 for s, _ in lines) / 2 + 3
+            box = _union(box, (x - w, y - h, x + w, y + h))
+    for sub in g.subgraphs_iter():
+        if sub.name in clusters:
+            box = _union(box, tuple(float(v) for v in sub.graph_attr["bb"].split(",")))
+    return box
+
+
+def test_every_cropped_view_is_its_content_plus_the_margin(cli, tmp_path):
+    result = cli("render", SPEC, "-o", tmp_path, "-T", "svg,dot", "--all-views")
+    assert result.exit_code == 0, result.output
+    dot = tmp_path / "clickstream.dot"
+    checked = []
+    for path in sorted(tmp_path.glob("clickstream--*.svg")):
+        svg = path.read_text()
+        if _view_box(svg) == _view_box((tmp_path / "clickstream.svg").read_text()):
+            continue  # a focus view is the whole picture
+        drawn_nodes = set(nodes(svg))
+        drawn_edges = {tuple(end.split(":")[0] for end in e.split("&#45;&gt;"))
+                       for e in re.findall(r'class="edge">\s*<title>([^<]+)</title>', svg)}
+        drawn_clusters = set(re.findall(r'class="cluster">\s*<title>([^<]+)</title>\s*<path', svg))
+        x0, y0, x1, y1 = _laid_out_frame(dot, drawn_nodes, drawn_edges, drawn_clusters)
+        _, _, width, height = _view_box(svg)
+        # Graphviz writes the viewport's size in whole points
+        assert abs(width - (x1 - x0 + 2 * PAD_PT)) <= 0.5, (path.name, width, x1 - x0)
+        assert abs(height - (y1 - y0 + 2 * PAD_PT)) <= 0.5, (path.name, height, y1 - y0)
+        checked.append(path.stem)
+    assert checked == ["clickstream--ingest", "clickstream--walkthrough-1", "clickstream--walkthrough-2",
+                       "clickstream--walkthrough-3"]
+
+
+def test_no_label_box_on_an_icon_or_another_label_in_any_view(cli, tmp_path):
+    from benchmarks.layout_metrics import measure
+    from tests.conftest import SPECS
+
+    for spec in SPECS:
+        assert cli("render", spec, "-o", tmp_path, "-T", "svg", "--all-views").exit_code == 0
+    pictures = sorted(tmp_path.glob("*.svg"))
+    assert len(pictures) == len(SPECS) + 5  # clickstream's ingest, query and three steps
+    for path in pictures:
+        m = measure(parse_svg(path.read_bytes()))
+        assert m["overlaps"] == 0, (path.name, m)

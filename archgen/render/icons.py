@@ -64,25 +64,33 @@ def _plates_dir() -> Path:
 @lru_cache(maxsize=256)
 def plated_icon_path(relative: str, plate: str) -> Path:
     """A copy of the icon on a rounded plate of colour ``plate`` that hugs its artwork."""
-    from PIL import Image, ImageDraw
-
-    from archgen.render.contrast import hex_rgb
+    from PIL import Image
 
     target = _plates_dir() / f"{PLATE_PREFIX}{plate.lstrip('#').lower()}" / relative
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         with Image.open(icon_path(relative)) as img:
-            rgba = img.convert("RGBA")
-        art = rgba.crop(rgba.getbbox() or (0, 0, *rgba.size))
-        pad = round(max(art.size) * PLATE_PAD)
-        size = (art.width + 2 * pad, art.height + 2 * pad)
-        out = Image.new("RGBA", size, (0, 0, 0, 0))
-        ImageDraw.Draw(out).rounded_rectangle((0, 0, size[0] - 1, size[1] - 1),
-                                              radius=round(min(size) * PLATE_RADIUS),
-                                              fill=(*hex_rgb(plate), 255))
-        out.alpha_composite(art, (pad, pad))
-        out.save(target, format="PNG", optimize=False)
+            on_plate(img, plate).save(target, format="PNG", optimize=False)
     return target
+
+
+def on_plate(image, plate: str):
+    """The image's artwork (its opaque bounding box) on a rounded plate of colour ``plate``,
+    PLATE_PAD of the artwork's longer side around it: a plate that hugs a wide logo."""
+    from PIL import Image, ImageDraw
+
+    from archgen.render.contrast import hex_rgb
+
+    rgba = image.convert("RGBA")
+    art = rgba.crop(rgba.getbbox() or (0, 0, *rgba.size))
+    pad = round(max(art.size) * PLATE_PAD)
+    size = (art.width + 2 * pad, art.height + 2 * pad)
+    out = Image.new("RGBA", size, (0, 0, 0, 0))
+    ImageDraw.Draw(out).rounded_rectangle((0, 0, size[0] - 1, size[1] - 1),
+                                          radius=round(min(size) * PLATE_RADIUS),
+                                          fill=(*hex_rgb(plate), 255))
+    out.alpha_composite(art, (pad, pad))
+    return out
 
 
 FADED_PREFIX = "faded/"
