@@ -199,8 +199,12 @@ def _version(doc: Document) -> list[Finding]:
     if "archgen" not in data:
         return [Finding("E105", "the spec does not say its format version", (),
                         hint="add `archgen: 1` as the first line")]
-    if data["archgen"] != 1 or isinstance(data["archgen"], bool):
-        return [Finding("E105", f"unsupported format version `{data['archgen']}`", ("archgen",),
+    version = data["archgen"]
+    if isinstance(version, str) and version.strip() == "1":
+        return [Finding("E105", f'the format version is the text "{version}", not the number 1', ("archgen",),
+                        hint="write `archgen: 1` without quotes")]
+    if version != 1 or isinstance(version, bool):
+        return [Finding("E105", f"unsupported format version `{version}`", ("archgen",),
                         hint="this archgen reads `archgen: 1`")]
     return []
 

@@ -101,3 +101,17 @@ def test_syntax_error_without_a_context_mark_gets_the_general_hint():
             for f in check_file(DIR / "value-with-colon.yaml").findings] == [
         ("E001", 2, 14, "YAML syntax error: mapping values are not allowed in this context",
          "check the indentation and quoting around this position")]
+
+
+def test_an_alias_inside_its_own_anchor_is_named_at_the_key_that_holds_it():
+    assert [(f.code, f.line, f.column, f.message, f.hint)
+            for f in check_file(DIR / "alias-inside-anchor.yaml").findings] == [
+        ("E005", 5, 3, "a YAML alias is used inside the value of its own anchor, which makes the spec endless",
+         "an anchor (`&name`) cannot be used (`*name`) within its own value; write the value out")]
+    assert check_file(DIR / "alias-reused.yaml").findings == []
+
+
+def test_a_quoted_format_version_says_to_drop_the_quotes():
+    assert [(f.code, f.line, f.column, f.message, f.hint)
+            for f in check_file(DIR / "version-quoted.yaml").findings] == [
+        ("E105", 1, 10, 'the format version is the text "1", not the number 1', "write `archgen: 1` without quotes")]

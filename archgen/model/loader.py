@@ -129,6 +129,7 @@ class _Budget:
         self.lines = lines
         self.nodes = 0
         self.marks: dict[int, Mark] = {}  # by node: aliases repeat the same nodes
+        self.open: set[int] = set()  # the lists and mappings being built, outermost first
 
     def mark(self, node: yaml.Node) -> Mark:
         mark = self.marks.get(id(node))
@@ -306,6 +307,20 @@ def _build(node, path, positions, findings, budget, constructor, depth):
         if isinstance(value, str):
             _check_characters(value, path, False, findings)
         return value
+    if id(node) in budget.open:  # an alias inside the value of its own anchor: endless
+        m = positions.keys.get(path) or budget.mark(node)  # the key that holds the alias
+        raise _Abort(_finding_at("E005", "a YAML alias is used inside the value of its own anchor, "
+                                         "which makes the spec endless", m.line, m.column,
+                                 "an anchor (`&name`) cannot be used (`*name`) within its own value; "
+                                 "write the value out"))
+    budget.open.add(id(node))
+    try:
+        return _build_collection(node, path, positions, findings, budget, constructor, depth)
+    finally:
+        budget.open.discard(id(node))
+
+
+def _build_collection(node, path, positions, findings, budget, constructor, depth):
     if isinstance(node, yaml.SequenceNode):
         return [
             _build(child, path + (i,), positions, findings, budget, constructor, depth + 1)
