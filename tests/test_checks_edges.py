@@ -48,3 +48,12 @@ def test_a_misspelt_instance_family_suggests_whole_instance_types_in_the_one_wor
         "E401", 12, 24, "unknown EC2 instance type `r7q.2xlarge`")
     assert finding.hint == ("no EC2 instance family `r7q`. "
                             "did you mean `r7i.2xlarge` or `r7g.2xlarge` or `r7a.2xlarge`?")
+
+
+def test_numbers_out_of_bounds_name_the_bound_and_the_value():
+    assert [(f.code, f.line, f.column, f.message, f.hint)
+            for f in check_file(DIR / "node-counts-out-of-bounds.yaml").findings] == [
+        ("E104", 11, 44, "`analytics.cluster.nodes.core.count` must be at least 1, not 0", "use a value of 1 or more"),
+        ("E104", 12, 43, "`analytics.cluster.nodes.task.count` must be at most 10000, not 20000",
+         "use a value of 10000 or less"),
+    ]

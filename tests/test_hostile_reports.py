@@ -28,8 +28,9 @@ def test_text_report_escapes_line_feeds_from_the_spec():
     assert out.stdout.decode().splitlines() == [
         f"{FORGED}:4:23: E101 error: unknown key `lab\\nel` in `sources.web`",
         "    hint: did you mean `label`?",
-        f"{FORGED}:8:5: E106 error: malformed flow `web -> clicks\\n::error file=README.md,line=1::forged`",
-        "    hint: write flows as `a -> b` or `a -> b -> c`",
+        f"{FORGED}:8:19: E106 error: malformed flow `web -> clicks\\n::error file=README.md,line=1::forged`",
+        "    hint: `clicks\\n::error file=README.md,line=1::forged` is not one id (ids have no spaces); "
+        "join the ids with `->`, or write the id with `-` or `_`",
     ]
 
 
@@ -39,10 +40,11 @@ def test_github_report_cannot_be_forged_from_the_spec():
     assert [line.split("::")[1] for line in lines] == ["error file=" + str(FORGED).replace(":", "%3A")
                                                        + ",line=4,col=23,title=E101",
                                                        "error file=" + str(FORGED).replace(":", "%3A")
-                                                       + ",line=8,col=5,title=E106"]
+                                                       + ",line=8,col=19,title=E106"]
     # the message is one line of data: GitHub reads a command only at the start of a line
     assert lines[1].endswith("::malformed flow `web -> clicks\\n::error file=README.md,line=1::forged`"
-                             "%0Ahint: write flows as `a -> b` or `a -> b -> c`")
+                             "%0Ahint: `clicks\\n::error file=README.md,line=1::forged` is not one id (ids have no "
+                             "spaces); join the ids with `->`, or write the id with `-` or `_`")
 
 
 def _hostile_copy(tmp_path) -> bytes:

@@ -115,3 +115,17 @@ def test_a_quoted_format_version_says_to_drop_the_quotes():
     assert [(f.code, f.line, f.column, f.message, f.hint)
             for f in check_file(DIR / "version-quoted.yaml").findings] == [
         ("E105", 1, 10, 'the format version is the text "1", not the number 1', "write `archgen: 1` without quotes")]
+
+
+def test_each_malformed_flow_is_told_what_is_wrong_and_where():
+    assert [(f.code, f.line, f.column, f.hint) for f in check_file(DIR / "malformed-flows.yaml").findings] == [
+        ("E106", 8, 13, "the flow ends with `->`; name the component the data goes to"),
+        ("E106", 9, 11, "`k b` is not one id (ids have no spaces); join the ids with `->`, "
+                        "or write the id with `-` or `_`"),
+        ("E106", 10, 7, "two arrows with no id between them; remove one or name the component between"),
+        ("E106", 11, 5, "a flow joins two ids with `->`: `a -> b`"),
+        ("E106", 12, 7, "`>` is not an arrow in a flow; join the ids with `->`"),
+        ("E106", 13, 7, "`=>` is not an arrow in a flow; join the ids with `->`"),
+        ("E106", 14, 5, "the flow starts with `->`; name the component the data comes from first"),
+        ("E106", 15, 8, "`>` cannot be part of an id; write arrows as `->`"),
+    ]

@@ -311,11 +311,38 @@ def schema_text() -> str:
     return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-def flow_problem(text: str) -> bool:
-    """True when a flow string is not ``a -> b`` or a chain; linear time, no regex."""
+# arrows people write by habit, and what archgen reads instead
+_NOT_ARROWS = ("=>", "→", "⟶", "<-", "->>", "-->", "—>", ">")
+
+
+def flow_problem(text: str) -> tuple[int, str] | None:
+    """Why a flow string is not ``a -> b`` or a chain, as (offset in the text, hint), or
+    None when it is one. Linear time, no regex."""
     parts = text.split("->")
-    return len(parts) < 2 or any(not p.strip() or p.strip() != "".join(p.split()) or ">" in p
-                                 for p in parts)
+    if len(parts) < 2:
+        for bad in _NOT_ARROWS:
+            if bad in text:
+                return text.index(bad), f"`{bad}` is not an arrow in a flow; join the ids with `->`"
+        return len(text) - len(text.lstrip()), "a flow joins two ids with `->`: `a -> b`"
+    pos = 0
+    for i, piece in enumerate(parts):
+        part = piece.strip()
+        lead = pos + len(piece) - len(piece.lstrip())
+        if not part:
+            if i == 0:
+                return lead, "the flow starts with `->`; name the component the data comes from first"
+            if i == len(parts) - 1:
+                return pos - 2, "the flow ends with `->`; name the component the data goes to"
+            return pos - 2, "two arrows with no id between them; remove one or name the component between"
+        if ">" in part:
+            at = lead + part.index(">")
+            return at, "`>` cannot be part of an id; write arrows as `->`"
+        gap = next((j for j, ch in enumerate(part) if ch.isspace()), None)
+        if gap is not None:
+            return lead + gap, (f"`{part}` is not one id (ids have no spaces); join the ids with `->`, "
+                                "or write the id with `-` or `_`")
+        pos += len(piece) + 2
+    return None
 
 
 def matches(pattern: str, text: str) -> bool:
@@ -384,9 +411,10 @@ def validate(data: dict) -> list[Finding]:
     findings: list[Finding] = []
     flows = data.get("flows")
     for i, item in enumerate(flows if isinstance(flows, list) else []):
-        if isinstance(item, str) and flow_problem(item):
-            findings.append(Finding("E106", f"malformed flow `{item}`", ("flows", i),
-                                    hint="write flows as `a -> b` or `a -> b -> c`"))
+        problem = flow_problem(item) if isinstance(item, str) else None
+        if problem:
+            findings.append(Finding("E106", f"malformed flow `{item}`", ("flows", i), hint=problem[1],
+                                    offset=problem[0]))
     if _surely_valid(data):  # the common case, without importing jsonschema
         return findings
     seen: set[tuple] = set()
@@ -460,6 +488,10 @@ def _to_findings(error) -> list[Finding]:
         close = difflib.get_close_matches(str(error.instance), [str(a) for a in allowed], n=1)
         hint = did_you_mean(close) or f"one of: {shown}"
         return [Finding("E104", f"{where} cannot be `{error.instance}`", path, hint=hint)]
+    if error.validator in ("minimum", "maximum") and not isinstance(error.instance, bool):
+        bound, low = error.validator_value, error.validator == "minimum"
+        return [Finding("E104", f"{where} must be {'at least' if low else 'at most'} {bound}, not {error.instance}",
+                        path, hint=f"use a value of {bound} or {'more' if low else 'less'}")]
     return [Finding("E104", f"{where}: {error.message}", path, hint="see `archgen schema` for what is allowed")]
 
 
