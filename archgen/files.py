@@ -37,6 +37,19 @@ def read_limited(fh: BinaryIO, limit: int) -> bytes:
     return b"".join(parts)
 
 
+def folder_error(folder: Path, exc: OSError) -> RenderError:
+    """Why an output folder cannot be made or written: a file standing where a folder must
+    be is named as such; anything else with the system's reason."""
+    for part in (folder, *folder.parents):
+        if part.exists() or part.is_symlink():
+            if not part.is_dir():
+                return RenderError(f"cannot write into {folder}: {part} is a file, not a folder",
+                                   hint="give -o a folder, or move the file away")
+            break
+    return RenderError(f"cannot write into {folder}: {exc.strerror}",
+                       hint="check that the output folder exists and is writable")
+
+
 def _temp_copy(path: Path, data: bytes) -> str:
     """Write data to a new temporary file beside ``path``; returns its name."""
     folder = path.parent
@@ -44,8 +57,7 @@ def _temp_copy(path: Path, data: bytes) -> str:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise RenderError(f"cannot write into {folder}: {exc.strerror}",
-                          hint="check that the output folder exists and is writable") from exc
+        raise folder_error(folder, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -220,3 +220,20 @@ def test_build_finds_the_readme_examples_and_draws_what_render_draws(tmp_path):
     for name in drawn:
         if name.endswith(".svg"):
             assert (built / name).read_bytes() == (rendered / name).read_bytes()
+
+
+def test_an_output_path_under_a_file_names_the_file(tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder\n")
+    spec = ROOT / "specs" / "clickstream.archgen.yaml"
+    out = run("render", spec, "-o", blocker / "img")
+    assert out.returncode == 3
+    assert out.stderr.decode().splitlines() == [
+        f"{spec}: cannot write into {blocker / 'img'}: {blocker} is a file, not a folder",
+        "    hint: give -o a folder, or move the file away"]
+    out = run("build", ROOT / "specs", "-o", blocker)
+    assert out.returncode == 3
+    assert out.stderr.decode().splitlines()[-2:] == [
+        f"archgen: error: cannot write into {blocker}: {blocker} is a file, not a folder",
+        "    hint: give -o a folder, or move the file away"]
+    assert blocker.read_text() == "not a folder\n"

@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archgen.errors import RenderError
-from archgen.files import write_atomic
+from archgen.files import folder_error, write_atomic
 
 MANIFEST_NAME = ".archgen-manifest.json"
 FORMAT_VERSION = 1
@@ -127,8 +126,7 @@ def locked(folder: Path) -> Iterator[None]:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
-        raise RenderError(f"cannot write into {folder}: {exc.strerror}",
-                          hint="check that the output folder exists and is writable") from exc
+        raise folder_error(folder, exc) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
