@@ -26,6 +26,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from layout_metrics import measure_file  # noqa: E402
 
+from archgen.render.naming import stem  # noqa: E402
+
 SHOWN = ("nodes", "edges", "crossings", "struck_own", "struck_other", "far_labels", "foreign", "loops",
          "arrow_gap", "repeats", "blank_band", "aspect", "text_px_slide")
 
@@ -40,7 +42,7 @@ def diagrams_program(spec_path: Path, out: Path) -> str:
 
     result = check_file(spec_path)
     spec = result.spec
-    graph = build_graph(spec, spec_path.stem)
+    graph = build_graph(spec, stem(spec_path))
     services, rules = load_services(), load_rules()
     names = {n.id: f"n{i}" for i, n in enumerate(graph.nodes)}
     by_id = {n.id: n for n in graph.nodes}
@@ -54,7 +56,10 @@ def diagrams_program(spec_path: Path, out: Path) -> str:
 
     def node(nid: str, indent: str) -> None:
         n = by_id[nid]
-        label = "\n".join(list(n.lines) + ([n.caption] if n.caption else []))
+        comp = spec.components.get(nid)
+        # the name and service unwrapped, as a person writing the program would
+        name = (comp.label or services[comp.service].short) if comp is not None and not n.groups else " ".join(n.lines)
+        label = "\n".join([name] + ([n.caption] if n.caption else []))
         lines.append(f"{indent}{names[nid]} = Custom({label!r}, {str(icon_path(n.icon))!r})")
         placed.add(nid)
 
@@ -84,7 +89,7 @@ def archgen_svg(spec: Path, out: Path, *options: str) -> Path:
     folder = out / "-".join(o.strip("-") for o in options) if options else out
     subprocess.run([sys.executable, "-m", "archgen", "render", str(spec), "-T", "svg", "-o", str(folder), *options],
                    check=True, capture_output=True)
-    return folder / f"{spec.stem}.svg"
+    return folder / f"{stem(spec)}.svg"
 
 
 def components(spec: Path) -> int:
@@ -94,8 +99,8 @@ def components(spec: Path) -> int:
 
 
 def diagrams_svg(spec: Path, out: Path) -> Path:
-    program = out / f"{spec.stem}_diagrams.py"
-    target = out / f"{spec.stem}-diagrams"
+    program = out / f"{stem(spec)}_diagrams.py"
+    target = out / f"{stem(spec)}-diagrams"
     program.write_text(diagrams_program(spec, target))
     subprocess.run([sys.executable, str(program)], check=True, capture_output=True, cwd=out)
     return target.with_suffix(".svg")
@@ -122,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             if with_diagrams:
                 rows.append(("diagrams", measure_file(diagrams_svg(spec, out))))
             for tool, m in rows:
-                print(f"| {spec.stem} | {tool} | " + " | ".join(str(m[c]) for c in SHOWN) + " |")
+                print(f"| {stem(spec)} | {tool} | " + " | ".join(str(m[c]) for c in SHOWN) + " |")
     if not with_diagrams and not args.no_diagrams:
         print("diagrams comparison skipped: install Graphviz's `dot` (apt-get install graphviz)")
     return 0

@@ -19,7 +19,7 @@ from archgen.render.quality import (
     text_width,
 )
 from benchmarks.layout_metrics import text_width as measured_width
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 
 def test_spline_points_samples_each_cubic_and_keeps_the_arrow_end():
@@ -91,3 +91,28 @@ def test_place_labels_leaves_clear_labels_alone():
     before = [g.get_edge(e.source, e.target, key=str(k)).attr.get("lp") for k, e in enumerate(graph.edges)]
     assert place_labels(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.GROUP_PT) == 0
     assert [g.get_edge(e.source, e.target, key=str(k)).attr.get("lp") for k, e in enumerate(graph.edges)] == before
+
+
+def test_measure_counts_an_arrow_that_ends_away_from_its_icon():
+    spec = check_file(FIXTURES / "layout" / "fan-out.yaml").spec
+    graph = build_graph(spec, "fan-out")
+    g, subgraphs = graphviz._laid_out(graph, False, VARIANTS[0])
+    assert measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.ICON_PT).off_icon == 0
+    i = next(i for i, e in enumerate(graph.edges) if (e.source, e.target) == ("delivery", "lake"))
+    attrs = g.get_edge("delivery", "lake", key=str(i)).attr
+    x, y = (float(v) for v in attrs["pos"].split()[0][2:].split(","))
+    # the arrow tip moved under the icon, onto the name: 10 pt below the icon's lower edge
+    node = g.get_node("lake").attr
+    top = float(node["pos"].split(",")[1]) + float(node["height"]) * 36
+    attrs["pos"] = attrs["pos"].replace(attrs["pos"].split()[0], f"e,{x},{top - 1 - graphviz.ICON_PT - 10}", 1)
+    q = measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.ICON_PT)
+    assert q.off_icon == 1 and q.score == q.crossings + 4 * (q.struck + q.far + 1) + 3 * (q.foreign + q.loops)
+
+
+def test_reversed_variants_hand_graphviz_the_spec_in_reverse_order():
+    spec = check_file(ROOT / "specs" / "clickstream.archgen.yaml").spec
+    graph = build_graph(spec, "clickstream")
+    reverse = next(v for v in VARIANTS if v.reverse and v.cross_minlen == 1 and not v.newrank)
+    order, turned = ([str(n) for n in graphviz._build(graph, False, v)[0].nodes()] for v in (VARIANTS[0], reverse))
+    assert order == ["web", "clicks", "delivery", "lake", "dwh", "catalog", "sql", "bi"]
+    assert turned == order[::-1]

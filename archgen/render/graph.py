@@ -15,6 +15,7 @@ from archgen.render.icons import themed_icon
 from archgen.render.themes import THEMES
 
 WRAP = 20
+NODE_WRAP = 14  # component names and service names: narrow nodes keep a picture small enough to read
 MAX_LINES = 6
 
 
@@ -254,7 +255,7 @@ def build_graph(spec: Spec, name: str, theme: str | None = None,
         else:
             label = comp.label or service.short
             caption = service.short if comp.label and comp.label != service.short else None
-            node = GNode(comp.id, wrap(label), caption, service.icon, component=comp.id)
+            node = GNode(comp.id, wrap(label, NODE_WRAP), caption, service.icon, component=comp.id)
         if warning:
             node = replace(node, warning=warning)
         node = replace(node, tooltip=service_tooltip(service, comp.label or service.short), url=service.doc or "")

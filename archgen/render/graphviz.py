@@ -13,7 +13,7 @@ import warnings
 from dataclasses import dataclass, replace
 
 from archgen.errors import GraphvizWarning, RenderError
-from archgen.render.graph import GCluster, GNode, Graph, escape, wrap
+from archgen.render.graph import NODE_WRAP, GCluster, GNode, Graph, escape, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path, icon_pixels
 from archgen.render.quality import VARIANTS, Variant, measure, place_labels
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
@@ -24,6 +24,7 @@ PAD_PT = 10.8  # the margin around a picture, and around a cropped view
 GROUP_ICON_PT = 30
 NODE_PT, CAPTION_PT, EDGE_PT, GROUP_PT, TITLE_PT = 14, 13, 13, 14, 22
 EDGE_WRAP = 14
+MCLIMIT = 3  # dot's crossing-minimisation effort (its default is 1)
 WARN = "\u26a0"  # the warning sign on badges
 
 
@@ -56,7 +57,8 @@ def _node_label(node: GNode, theme: Theme, faded: bool = False) -> str:
     if node.caption:
         colour = theme.edges["event"].color if node.badge else theme.muted
         colour = theme.faded if faded else colour
-        rows.append(f"<TR><TD>{_font(escape(node.caption), CAPTION_PT, colour)}</TD></TR>")
+        caption = "<BR/>".join(escape(line) for line in wrap(node.caption, NODE_WRAP))
+        rows.append(f"<TR><TD>{_font(caption, CAPTION_PT, colour)}</TD></TR>")
     if node.warning:
         rows.append(f"<TR><TD>{_font(WARN + ' ' + escape(node.warning), CAPTION_PT, _warn_colour(theme, faded), True)}"
                     "</TD></TR>")
@@ -173,6 +175,17 @@ def _node_order(graph: Graph) -> list[GNode]:
     return list(graph.nodes)
 
 
+def cluster_members(cluster: GCluster) -> list[str]:
+    return [nid for inner in _walk([cluster]) for nid in inner.nodes]
+
+
+def _reverse_clusters(clusters, index: dict[str, int]) -> list[GCluster]:
+    """Groups in reverse order of their last member in the spec."""
+    def last(c: GCluster) -> int:
+        return max((index[n] for n in cluster_members(c)), default=-1)
+    return sorted(clusters, key=last, reverse=True)
+
+
 def build_agraph(graph: Graph, legend: bool = False):
     """A pygraphviz graph for the model; node names are the spec ids."""
     return _build(graph, legend)[0]
@@ -186,13 +199,14 @@ def _build(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
     g = pgv.AGraph(directed=True, strict=False, name=graph.name)
     g.graph_attr.update(
         rankdir=graph.direction, splines="spline", compound="true",
-        nodesep="0.25", ranksep="0.4", pad=str(PAD_PT / 72), bgcolor=theme.background, fontname=FONT,
+        nodesep="0.15", ranksep="0.3", pad=str(PAD_PT / 72), bgcolor=theme.background, fontname=FONT,
         outputorder="edgesfirst",
     )
     if graph.title:  # slides leave it out: the slide has the title
         g.graph_attr.update(label=_html(graph.title, TITLE_PT, theme.text, bold=True), labelloc="t", labeljust="c")
     if variant.newrank:
         g.graph_attr["newrank"] = "true"
+    g.graph_attr.update(mclimit=str(MCLIMIT), remincross="true")  # dot works harder at fewer crossings
     g.node_attr.update(shape="plain", fontname=FONT, margin="0")
     g.edge_attr.update(fontname=FONT, fontsize=str(EDGE_PT), arrowsize="0.8")
 
@@ -206,22 +220,23 @@ def _build(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
                                   labeljust="l", margin="8", fontname=FONT)
         cluster_names[cluster.id] = name
         subgraphs[cluster.id] = sub
-        for nid in cluster.nodes:
+        for nid in (reversed(cluster.nodes) if variant.reverse else cluster.nodes):
             sub.add_node(nid)
-        for child in cluster.clusters:
+        for child in (_reverse_clusters(cluster.clusters, index) if variant.reverse else cluster.clusters):
             add_cluster(sub, child, depth + 1, counter)
 
     cluster_names: dict[str, str] = {}
     subgraphs: dict[str, object] = {}
     home = {nid: c.id for c in _walk(graph.clusters) for nid in c.nodes}  # innermost group
     index = {node.id: i for i, node in enumerate(graph.nodes)}
-    for node in _node_order(graph):
+    nodes = _node_order(graph)
+    for node in (reversed(nodes) if variant.reverse else nodes):
         g.add_node(node.id, label=_node_label(node, theme), **_link(node_token(index[node.id]), node.url))
     counter = [0]
-    for cluster in graph.clusters:
+    for cluster in (_reverse_clusters(graph.clusters, index) if variant.reverse else graph.clusters):
         add_cluster(g, cluster, 0, counter)
     plain = {n.id for n in graph.nodes if not n.groups}
-    tail_side, head_side = PORT_SIDES[graph.direction]
+    tail_side, head_side = PORTS[graph.direction]
     for i, edge in enumerate(graph.edges):
         style = theme.edges.get(edge.kind, theme.edges["unknown"])
         width = float(style.penwidth) + (min(edge.count, 16) ** 0.5 - 1 if edge.count > 1 else 0)
@@ -242,9 +257,10 @@ def _build(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
     return g, subgraphs
 
 
-# where an edge leaves and enters a node's icon for each direction; in TB/BT it leaves from
-# under the text, so it never crosses it
-PORT_SIDES = {"LR": ("icon:e", "icon:w"), "RL": ("icon:w", "icon:e"), "TB": ("", "icon:n"), "BT": ("icon:n", "")}
+# where an edge leaves and enters a node: the icon, on no fixed side, so Graphviz takes the
+# shortest way in (a fixed east/west side made crowded fan-ins cross near the icon); in TB/BT
+# it leaves from under the text, so it never crosses it
+PORTS = {"LR": ("", "icon"), "RL": ("", "icon"), "TB": ("", "icon"), "BT": ("icon", "")}
 
 def _link(token: str, url: str) -> dict[str, str]:
     """Tooltip token and doc link of a node or edge (texts: ``archgen.render.tooltips``)."""
@@ -345,7 +361,7 @@ def _best_layout(graph: Graph, legend: bool):
         return g, subgraphs, chosen
 
     def total(t) -> float:
-        quality = measure(t[0], t[2], t[1], EDGE_PT, EDGE_WRAP)
+        quality = measure(t[0], t[2], t[1], EDGE_PT, EDGE_WRAP, ICON_PT)
         return quality.score + TEXT_WEIGHT * (largest / t[3] - 1)
 
     g, subgraphs, chosen, _ = min(kept, key=total)

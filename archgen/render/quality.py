@@ -22,6 +22,7 @@ from functools import lru_cache
 from archgen.render.graph import GCluster, Graph, wrap
 
 FAR = 20.0  # a label further than this from its own edge reads as another edge's
+OFF_ICON = 4.0  # an arrow tip further than this from its head's icon points at the text
 LOOP = 1.5  # an edge longer than this times the straight distance between its ends is a loop
 SAMPLES = 6  # points per cubic Bézier segment
 # each of these spoils a picture more than one more crossing does
@@ -35,10 +36,14 @@ class Variant:
     name: str
     newrank: bool = False
     cross_minlen: int = 1  # minlen of an edge whose ends sit in different groups
+    # components and groups handed to Graphviz in reverse spec order: dot's crossing
+    # minimisation starts from the input order and ends in a different local optimum
+    reverse: bool = False
 
 
-VARIANTS = (Variant("plain"), Variant("newrank", newrank=True), Variant("spread", cross_minlen=2),
-            Variant("wide", cross_minlen=3))
+_BASE = (Variant("plain"), Variant("newrank", newrank=True), Variant("spread", cross_minlen=2),
+         Variant("wide", cross_minlen=3))
+VARIANTS = _BASE + tuple(Variant(v.name + "-reversed", v.newrank, v.cross_minlen, reverse=True) for v in _BASE)
 
 
 @dataclass(frozen=True)
@@ -48,11 +53,12 @@ class Quality:
     far: int  # labels further than FAR from their own edge
     foreign: int  # edges through a group that holds neither end
     loops: int  # edges longer than LOOP times the straight distance
+    off_icon: int = 0  # arrows that end further than OFF_ICON from their head's icon
 
     @property
     def score(self) -> int:
         """Lower is better: crossings, plus a weight per label or route problem."""
-        return (self.crossings + LABEL_WEIGHT * (self.struck + self.far)
+        return (self.crossings + LABEL_WEIGHT * (self.struck + self.far + self.off_icon)
                 + DETOUR_WEIGHT * (self.foreign + self.loops))
 
 
@@ -68,6 +74,26 @@ def _node_box(attrs) -> Box:
     x, y = _floats(attrs["pos"])[:2]
     w, h = float(attrs["width"]) * 72 / 2, float(attrs["height"]) * 72 / 2
     return x - w, y - h, x + w, y + h
+
+
+def _icon_box(node: Box, icon_pt: float) -> Box:
+    """The icon of a plain node: a square of ``icon_pt`` at the top centre of its table, under
+    one point of cell padding."""
+    cx = (node[0] + node[2]) / 2
+    return cx - icon_pt / 2, node[3] - 1 - icon_pt, cx + icon_pt / 2, node[3] - 1
+
+
+def _box_distance(b: Box, p: Point) -> float:
+    return math.hypot(max(b[0] - p[0], 0.0, p[0] - b[2]), max(b[1] - p[1], 0.0, p[1] - b[3]))
+
+
+def arrow_tip(pos: str) -> Point | None:
+    """Where the arrowhead of an edge ``pos`` points (its ``e,x,y`` end)."""
+    for token in pos.split():
+        if token.startswith("e,"):
+            x, y = _floats(token[2:])
+            return x, y
+    return None
 
 
 def spline_points(pos: str) -> list[Point]:
@@ -187,9 +213,11 @@ def _walk(clusters: Iterable[GCluster], path: tuple[str, ...] = ()):
         yield from _walk(c.clusters, path + (c.id,))
 
 
-def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int) -> Quality:
-    """The ``Quality`` of ``g``, the laid-out pygraphviz graph of ``graph``."""
+def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int, icon_pt: float = 44) -> Quality:
+    """The ``Quality`` of ``g``, the laid-out pygraphviz graph of ``graph`` (``icon_pt``: the
+    size of a plain node's icon, where its arrows end; an EMR cluster's end at its border)."""
     nodes = {n.id: _node_box(g.get_node(n.id).attr) for n in graph.nodes}
+    heads = {n.id: nodes[n.id] if n.groups else _icon_box(nodes[n.id], icon_pt) for n in graph.nodes}
     groups: dict[str, tuple[str, ...]] = {}  # node -> the groups around it
     boxes: dict[str, Box] = {}
     for cluster, path in _walk(graph.clusters):
@@ -201,9 +229,13 @@ def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int) -> 
             groups[nid] = path
     lines: list[list[Point]] = []
     labels: list[Box | None] = []
+    off_icon = 0
     for i, edge in enumerate(graph.edges):
         attrs = g.get_edge(edge.source, edge.target, key=str(i)).attr
         lines.append(spline_points(attrs.get("pos") or ""))
+        tip = arrow_tip(attrs.get("pos") or "")
+        if tip is not None and _box_distance(heads[edge.target], tip) > OFF_ICON:
+            off_icon += 1
         lp = attrs.get("lp")
         labels.append(_label_box(lp, edge.label or "", edge.warning, label_pt, wrap_at)
                       if lp and (edge.label or edge.warning) else None)
@@ -249,7 +281,7 @@ def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int) -> 
         length = sum(math.dist(p, q) for p, q in zip(points, points[1:]))
         if straight > 1 and length / straight > LOOP:
             loops += 1
-    return Quality(crossings, struck, far, foreign, loops)
+    return Quality(crossings, struck, far, foreign, loops, off_icon)
 
 
 # where along its own edge a label may move, as shares of the edge's length, best first
