@@ -29,6 +29,11 @@ def _scope(c) -> str:
     return f"with an input from {sources}: outgoing {flows} into {targets}"
 
 
+def _doc_link(url: str) -> str:
+    """A Markdown link to a rule's doc page, named for who publishes it (AWS or the project)."""
+    return f"[{'AWS docs' if url.startswith('https://docs.aws.amazon.com/') else 'project docs'}]({url})"
+
+
 def rules_markdown() -> str:
     """The rules reference as Markdown (generated; a test keeps the committed copy current)."""
     services = load_services()
@@ -60,7 +65,7 @@ def rules_markdown() -> str:
             "", "| service | constraint | code | applies to | AWS limit | doc |", "|---|---|---|---|---|---|"]
     for c in load_constraints().constraints:
         out.append(f"| `{c.service}` | `{c.id}` | [{c.code}](#{c.code.lower()}) | {_cell(_scope(c))} | "
-                   f"{_cell(c.rule)} | [AWS docs]({c.doc}) |")
+                   f"{_cell(c.rule)} | {_doc_link(c.doc)} |")
     out += ["", "## Integrations by target service", "",
             "A flow `A -> B` is legal only when a row below lists A's service for B's service.", ""]
     for service in services:
@@ -82,7 +87,7 @@ def rules_markdown() -> str:
             for rule in book.rules_for(source, service.id):
                 hop = f" (via `{rule.hop}`)" if rule.hop else ""
                 out.append(f"| `{source}` | `{rule.mechanism.id}`{hop} | {rule.kind} | "
-                           f"{rule.effective_status} | [AWS docs]({rule.doc}) |")
+                           f"{rule.effective_status} | {_doc_link(rule.doc)} |")
         out.append("")
     corrections = sorted(book.corrections.values(), key=lambda c: c.id)
     if corrections:

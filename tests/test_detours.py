@@ -54,9 +54,9 @@ def test_notifications_do_not_count_as_moving_records():
 
 
 def test_a_sink_as_source_says_there_is_nothing_to_move():
-    f = e301("quicksight", "s3")
+    f = e301("quicksight", "dynamodb")
     assert f.hint.startswith("Quick Sight shows data to people in dashboards and produces no records "
-                             "to deliver onward, so there is nothing to move into Amazon S3")
+                             "to deliver onward, so there is nothing to move into DynamoDB; ")
 
 
 def test_detours_pass_the_constraints():
@@ -88,3 +88,27 @@ def test_a_legacy_rule_is_never_a_middle_hop_only_the_last():
     assert book.detours("a", "c") == (("a", "d", "e", "c"),)
     assert book.detours("a", "x") == (("a", "d", "e", "x"),)
     assert book.detours("a", "y") == ()
+
+
+REVERSED = load_table("reversed.yaml")["cases"]
+
+
+@pytest.mark.parametrize("case", REVERSED, ids=lambda c: f"{c['from']}->{c['to']}")
+def test_a_flow_drawn_backwards_leads_with_the_other_direction(case):
+    finding = e301(case["from"], case["to"])
+    assert finding.hint.split("; ")[0] == case["first"]
+    assert (finding.line, finding.column) == (7, 10)
+
+
+def test_the_reversed_flow_uses_the_spec_ids_and_keeps_the_detours():
+    text = ("archgen: 1\ntitle: t\nstreams:\n  delivery: firehose\n  clicks: kinesis-data-streams\n"
+            "flows:\n  - delivery -> clicks\n")
+    found = [f for f in check_source(text, "r.yaml", ignore=("W204",)).findings if f.code == "E301"]
+    assert [(f.line, f.column) for f in found] == [(7, 17)]
+    parts = found[0].hint.split("; ")
+    assert parts[0] == ("the data flows the other way: write `clicks -> delivery` "
+                        "(Kinesis Data Streams delivers into Data Firehose by stream source)")
+    assert parts[1:4] == ["Firehose cannot deliver into a Kinesis data stream",
+                          "reverse the order so producers write to the stream and Firehose reads it",
+                          "use s3 and lambda: firehose -> s3 -> lambda -> kinesis-data-streams"]
+    assert found[0].extra["detours"][0] == ["firehose", "s3", "lambda", "kinesis-data-streams"]

@@ -11,6 +11,10 @@ PASS::
 
     flows: [clicks -> delivery -> lake]   # kinesis-data-streams -> firehose -> s3
 
+FAIL (E301, drawn backwards: the hint leads with the flow to write)::
+
+    flows: [bi -> sql]         # quicksight -> athena: the data flows the other way, `sql -> bi`
+
 FAIL (E302)::
 
     flows: [{from: lake, to: catalog, via: copy}]   # s3 -> glue-data-catalog is a crawler
@@ -61,12 +65,28 @@ def _listed(ctx: Context, target: str) -> str | None:
     return ", ".join(names[:MAX_LISTED]) + (f" and {more} more" if more > 0 else "")
 
 
+def _reverse(ctx: Context, source: str, target: str):
+    """The rule that carries data from ``target`` into ``source``, when the flow is drawn backwards.
+
+    Control links (orchestration, permissions) are not a direction of data, so they do not count.
+    """
+    for rule in ctx.rules.rules_for(target, source):
+        if rule.carries != "control":
+            return rule
+    return None
+
+
 def _illegal(ctx: Context, flow, source: str, target: str) -> Finding:
     rules = ctx.rules
     correction = rules.correction(source, target)
     message = f"{_name(ctx, source)} cannot deliver into {_name(ctx, target)}: no AWS integration " \
               f"connects `{source}` to `{target}`"
     parts: list[str] = []
+    reverse = _reverse(ctx, source, target)
+    if reverse is not None:
+        what = "notifications flow" if reverse.carries == "notification" else "data flows"
+        parts.append(f"the {what} the other way: write `{flow.target.id} -> {flow.source.id}` "
+                     f"({_name(ctx, target)} delivers into {_name(ctx, source)} by {reverse.label})")
     if correction is not None:
         parts.append(correction.truth.rstrip("."))
     no_records = rules.no_records(source)
