@@ -45,6 +45,12 @@ def build_stack(loaded: Loaded, name: str, file: str, scope: tuple[str, ...], ke
     below = subtrees(loaded.positions, [("Resources", lid, "Properties") for lid in template["Resources"]])
     for logical_id, body in template["Resources"].items():
         line, column = loaded.positions.get(("Resources", logical_id), (1, 1))
+        if logical_id.startswith("Fn::ForEach::"):
+            findings.append(Finding(
+                "W601", f"`{logical_id}` is a loop of the AWS::LanguageExtensions transform, which archgen "
+                        "does not expand; its resources are left out", file=file, line=line, column=column,
+                hint="import the processed template: `aws cloudformation get-template --template-stage Processed`"))
+            continue
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             findings.append(Finding("W601", f"resource `{logical_id}` has no `Type`; it is left out",
                                     file=file, line=line, column=column,

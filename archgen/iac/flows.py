@@ -94,6 +94,7 @@ class Pending:
     resource: Resource | None
     order: tuple
     owner: Resource | None = None  # for components archgen adds
+    attribute: str | None = None  # a component an attribute of ``owner`` stands for (a table's stream)
 
 
 class Builder:
@@ -109,11 +110,13 @@ class Builder:
         self.names: dict[str, dict[str, list[str]]] = {}
         for r in resources:
             self._index_names(r)
+        self.part_of: dict[str, str] = {}  # resource key -> the key of the whole it is drawn as
 
     # -- classification ------------------------------------------------------------------
     def classify(self, skip: set[str]) -> None:
+        self._find_wholes(skip)
         for key, r in self.resources.items():
-            if key in skip:
+            if key in skip or key in self.part_of:
                 continue
             kind, service = table(r.fmt).kind(r.type)
             if kind == COMPONENT and service:
@@ -124,6 +127,18 @@ class Builder:
                     "W601", f"{word} `{r.type}` ({r.logical_id}) maps to no archgen service; it is left out",
                     file=r.file, line=r.line, column=r.column,
                     hint="if it moves data, add it by hand; `archgen services` lists what a spec can name"))
+
+    def _find_wholes(self, skip: set[str]) -> None:
+        """Resources drawn as part of another (a rule on a custom bus is the bus)."""
+        for key, r in self.resources.items():
+            prop = table(r.fmt).part_of.get(r.type)
+            if key in skip or not prop or not isinstance(r.props, dict) or prop not in r.props:
+                continue
+            res = self.resolvers[r.fmt].resolve(r, (prop,), r.props[prop])
+            keys = list(res.keys) or [h for h in (self.match_literal(r.fmt, t, (prop,)) for t in res.literals) if h]
+            whole = next((k for k in keys if k in self.resources and k != key and k not in skip), None)
+            if whole is not None:
+                self.part_of[key] = whole
 
     def _index_names(self, r: Resource) -> None:
         index = self.names.setdefault(r.fmt, {})
@@ -174,6 +189,8 @@ class Builder:
 
     def _endpoint(self, r: Resource, end: Any, item: dict, base: tuple, entry: dict) -> list[str]:
         if end == "self":
+            if r.key in self.part_of:
+                return self._component_of(self.part_of[r.key], 0)
             return [r.key] if r.key in self.components else []
         if isinstance(end, dict):
             if "external" in end:
@@ -218,11 +235,13 @@ class Builder:
         return out
 
     def _component_of(self, key: str, depth: int) -> list[str]:
-        r = self.resources.get(key)
-        if r is None:
-            return []
         if key in self.components:
             return [key]
+        if key in self.part_of and depth <= MAX_THROUGH:
+            return self._component_of(self.part_of[key], depth + 1)
+        r = self.resources.get(key)
+        if r is None:
+            return self._derived(key, depth)
         tab = table(r.fmt)
         kind, service = tab.kind(r.type)
         if kind == REFERENCED and service:
@@ -251,6 +270,21 @@ class Builder:
             self.components[key] = Pending(key, service, r, (self.order[key], 0))
             return [key]
         return []
+
+    def _derived(self, key: str, depth: int) -> list[str]:
+        """The component an attribute reference names (``key@StreamArn``), fed by its resource."""
+        base, _, attribute = key.rpartition("@")
+        r = self.resources.get(base)
+        spec = table(r.fmt).derived.get(r.type, {}).get(attribute) if r is not None else None
+        if r is None or spec is None:
+            return []
+        self.components[key] = Pending(key, spec["service"], None, (self.order[base], 2), owner=r,
+                                       attribute=attribute)
+        for whole in self._component_of(base, depth + 1):
+            flow = (whole, key, spec.get("via"), base)
+            if flow not in self.flows:
+                self.flows.append(flow)
+        return [key]
 
     def _external(self, r: Resource, service: str, shared: bool) -> str:
         key = f"#{service}" if shared else f"{r.key}#{service}"
@@ -301,15 +335,35 @@ class Builder:
             keys = index.get(candidate)
             if keys:
                 if len(keys) == 1:
-                    return keys[0]
-                words = _words(prop)
-                return max(keys, key=lambda k: (len(words & _words(self.resources[k].type)), -keys.index(k)))
+                    return self._attribute_in(keys[0], text)
+                words = _words(prop) | _arn_words(text)
+                best = max(keys, key=lambda k: (len(words & _words(self.resources[k].type)), -keys.index(k)))
+                return self._attribute_in(best, text)
         return None
+
+    def _attribute_in(self, key: str, text: str) -> str:
+        """``key@attribute`` when a literal ARN names an attribute's component (a table's stream)."""
+        r = self.resources[key]
+        for attribute, spec in table(r.fmt).derived.get(r.type, {}).items():
+            if spec.get("arn_contains") and text.startswith("arn:") and spec["arn_contains"] in text:
+                return f"{key}@{attribute}"
+        return key
 
 
 def _words(text: str) -> set[str]:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
     return {w for w in re.split(r"[^a-z0-9]+", spaced.lower()) if w and w not in ("aws", "arn", "name", "id")}
+
+
+def _arn_words(text: str) -> set[str]:
+    """The service and resource type an ARN names (``arn:aws:kinesis:...:stream/x`` -> kinesis, stream)."""
+    if not text.startswith("arn:"):
+        return set()
+    parts = text.split(":", 5)
+    if len(parts) < 6:
+        return set()
+    kind = re.split(r"[/:]", parts[5], maxsplit=1)[0] if ("/" in parts[5] or ":" in parts[5]) else ""
+    return _words(parts[2]) | _words(kind)
 
 
 def _candidates(text: str) -> list[str]:

@@ -25,6 +25,8 @@ class FormatTable:
     through: dict[str, dict[str, Any]]
     flows: dict[str, dict[str, Any]]
     names: tuple[str, ...]
+    derived: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # type -> attribute -> spec
+    part_of: dict[str, str] = field(default_factory=dict)  # type -> property naming the whole
     _kinds: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
 
     def kind(self, rtype: str) -> tuple[str, str | None]:
@@ -65,4 +67,5 @@ def table(fmt: str) -> FormatTable:
     return FormatTable(
         fmt=fmt, services=dict(raw.get("services") or {}), plumbing=tuple(raw.get("plumbing") or ()),
         referenced=referenced, through=dict(raw.get("through") or {}), flows=dict(raw.get("flows") or {}),
-        names=tuple(raw.get("names") or ()))
+        names=tuple(raw.get("names") or ()), derived=dict(raw.get("derived") or {}),
+        part_of=dict(raw.get("part_of") or {}))

@@ -158,8 +158,12 @@ def _assemble(result: ImportResult, builder: Builder) -> None:
             scope = r.scope
         else:
             owner = p.owner
-            notes = (f"{service_name(p.service)} named by {owner.type} {owner.logical_id}"
-                     if owner else f"{service_name(p.service)}, which the imported rules read from")
+            if owner is not None and p.attribute:
+                notes = f"{service_name(p.service)} of {owner.type} {owner.logical_id} ({p.attribute})"
+            elif owner is not None:
+                notes = f"{service_name(p.service)} named by {owner.type} {owner.logical_id}"
+            else:
+                notes = f"{service_name(p.service)}, which the imported rules read from"
             label = None
             scope = owner.scope if owner else ()
         at = r or p.owner

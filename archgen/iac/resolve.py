@@ -8,6 +8,7 @@ from them. Anything else is kept as unresolved: a reason, never an exception.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,29 @@ _SUB_VAR = re.compile(r"\$\{([^}!][^}]*)\}")
 _GENERIC = {"Fn::Join", "Fn::Select", "Fn::Split", "Fn::Base64", "Fn::ToJsonString", "Fn::FindInMap",
             "Fn::GetAZs", "Fn::Cidr", "Fn::Length", "Fn::Transform", "Fn::Equals", "Fn::Not", "Fn::And",
             "Fn::Or"}
+
+
+def json_document(text: str) -> Any:
+    """The mapping or list a string holds as JSON (a state machine definition, a redrive
+    policy), or None for any other text."""
+    stripped = text.strip()
+    if len(stripped) < 2 or stripped[0] not in "{[":
+        return None
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return None
+    return value if isinstance(value, (dict, list)) else None
+
+
+def derived_key(resource: Resource, attribute: str | None) -> str:
+    """The key of what a reference names: the resource, or the component one of its
+    attributes stands for (``Table.StreamArn`` is the table's stream), as ``key@attribute``."""
+    from archgen.iac.mapping import table
+
+    if attribute and attribute in table(resource.fmt).derived.get(resource.type, {}):
+        return f"{resource.key}@{attribute}"
+    return resource.key
 
 
 @dataclass
@@ -90,7 +114,11 @@ class CfnResolver:
             out.unresolved.append("references nest too deeply")
             return
         if isinstance(value, str):
-            out.literals.append(value)
+            document = json_document(value)
+            if document is not None:  # a definition or policy written as JSON text
+                self._walk(stack, document, out, depth + 1)
+            else:
+                out.literals.append(value)
         elif isinstance(value, list):
             for item in value:
                 self._walk(stack, item, out, depth + 1)
@@ -155,7 +183,7 @@ class CfnResolver:
         if name.startswith("AWS::"):
             return  # pseudo parameters name no resource
         if name in stack.resources:
-            key = stack.resources[name].key
+            key = derived_key(stack.resources[name], attr)
             if key not in out.keys:
                 out.keys.append(key)
             return

@@ -16,7 +16,7 @@ from typing import Any
 from archgen.findings import Finding
 from archgen.iac.cfn import read_text
 from archgen.iac.model import Resource
-from archgen.iac.resolve import Resolution
+from archgen.iac.resolve import Resolution, derived_key, json_document
 from archgen.iac.source import SourceError, load_file, subtrees
 
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -131,6 +131,9 @@ class TerraformResolver:
             before = len(out.keys)
             for ref in value["__refs__"]:
                 self._ref(inv, prefix, str(ref), out, depth)
+            # `t.stream_arn` comes with `t` itself in the list: the attribute is what is meant
+            derived = {k.rsplit("@", 1)[0] for k in out.keys[before:] if "@" in k}
+            out.keys[before:] = [k for k in out.keys[before:] if k not in derived]
             if len(out.keys) == before:
                 self._walk(inv, prefix, value.get("__value__"), out, depth + 1)
         elif isinstance(value, dict):
@@ -140,7 +143,11 @@ class TerraformResolver:
             for item in value:
                 self._walk(inv, prefix, item, out, depth + 1)
         elif isinstance(value, str):
-            out.literals.append(value)
+            document = json_document(value)
+            if document is not None:  # a policy or definition kept as JSON text
+                self._walk(inv, prefix, document, out, depth + 1)
+            else:
+                out.literals.append(value)
 
     def _ref(self, inv: TerraformInventory, prefix: str, ref: str, out: Resolution, depth: int) -> None:
         parts = _INDEX.sub("", ref).split(".")
@@ -167,5 +174,6 @@ class TerraformResolver:
             return
         address = f"{prefix}{parts[0]}.{parts[1]}"
         for resource in inv.by_address.get(address, ()):
-            if resource.key not in out.keys:
-                out.keys.append(resource.key)
+            key = derived_key(resource, parts[2] if len(parts) > 2 else None)
+            if key not in out.keys:
+                out.keys.append(key)
