@@ -143,8 +143,8 @@ class Builder:
     def _index_names(self, r: Resource) -> None:
         index = self.names.setdefault(r.fmt, {})
         props = r.props if isinstance(r.props, dict) else {}
-        for name in table(r.fmt).names:
-            value = plain(name_property(props, name))
+        values = [plain(name_property(props, name)) for name in table(r.fmt).names] + list(r.names)
+        for value in values:
             if isinstance(value, str) and len(value) >= 3:
                 keys = index.setdefault(value, [])
                 if r.key not in keys:
@@ -162,11 +162,19 @@ class Builder:
     def _entry(self, r: Resource, entry: dict) -> None:
         props = r.props if isinstance(r.props, dict) else {}
         items = list(select(props, entry["each"])) if entry.get("each") else [((), props)]
+        if entry.get("when_key"):  # items whose key says what they are (a job's `--source_path`)
+            pattern = re.compile(entry["when_key"])
+            items = [(b, i) for b, i in items if b and isinstance(b[-1], str) and pattern.search(b[-1])]
         for base, item in items:
-            if not isinstance(item, dict) or not self._applies(item, entry):
+            if "item" not in (entry["from"], entry["to"]) and (not isinstance(item, dict)
+                                                              or not self._applies(item, entry)):
                 continue
             sources = self._endpoint(r, entry["from"], item, base, entry)
             targets = self._endpoint(r, entry["to"], item, base, entry)
+            if entry.get("services"):  # only ends of these services (an argument naming a bucket)
+                keep = set(entry["services"])
+                sources = [k for k in sources if k == r.key or self.components[k].service in keep]
+                targets = [k for k in targets if k == r.key or self.components[k].service in keep]
             for a, b in product(sources, targets):
                 if a != b:
                     flow = (a, b, entry.get("via"), r.key)
@@ -188,6 +196,8 @@ class Builder:
         return True
 
     def _endpoint(self, r: Resource, end: Any, item: dict, base: tuple, entry: dict) -> list[str]:
+        if end == "item":
+            return [k for k in self._resolve(r, base, item, entry)]
         if end == "self":
             if r.key in self.part_of:
                 return self._component_of(self.part_of[r.key], 0)

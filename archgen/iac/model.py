@@ -27,6 +27,7 @@ class Resource:
     label: str | None = None  # CDK construct id, or the physical name when it can be computed
     construct_path: str | None = None  # CDK: the construct path from tree.json or metadata
     condition: str | None = None  # a CloudFormation resource's `Condition`
+    names: tuple[str, ...] = ()  # physical names computed from parameters (`!Ref DatabaseName`)
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     def where(self, path: tuple = ()) -> tuple[int, int]:

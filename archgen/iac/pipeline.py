@@ -116,16 +116,24 @@ def _name_labels(stack: CfnStack, resolver: CfnResolver) -> None:
 
     names = table("cloudformation").names
     for r in stack.resources.values():
-        if r.label is not None or not isinstance(r.props, dict):
+        if not isinstance(r.props, dict):
             continue
+        computed = []
         for name in names:
             value = name_property(r.props, name)
-            if value is MISSING:
+            if value is MISSING or isinstance(value, str):
                 continue
             text = resolver.name_of(stack, value)
-            if text and len(text) <= 60:
-                r.label = text
-                break
+            if text:
+                computed.append(text)
+        r.names = tuple(computed)
+        if r.label is None:
+            for name in names:
+                value = name_property(r.props, name)
+                text = resolver.name_of(stack, value) if value is not MISSING else None
+                if text and len(text) <= 60:
+                    r.label = text
+                    break
 
 
 def _title(description: str) -> str:
