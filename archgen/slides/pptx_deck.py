@@ -80,12 +80,16 @@ def _background(slide, colour: str) -> None:
 
 
 def _text(slide, text: str, x: float, y: float, w: float, h: float, size: int, colour: str,
-          bold: bool = False):
+          bold: bool = False, middle: bool = False):
     from pptx.util import Inches, Pt
 
     box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
     frame = box.text_frame
     frame.word_wrap = True
+    if middle:  # beside an icon or a sample: centred on it, one line or two
+        from pptx.enum.text import MSO_ANCHOR
+
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     run = frame.paragraphs[0].add_run()
     run.text = text
     run.font.size = Pt(size)
@@ -153,7 +157,7 @@ def _legend(slide, item: Slide, palette) -> None:
         w, h = w_px / (96 * PNG_SCALE), h_px / (96 * PNG_SCALE)  # its natural size
         slide.shapes.add_picture(io.BytesIO(entry.sample.png), Inches(MARGIN_IN), Inches(y + 0.2 - h / 2),
                                  Inches(w), Inches(h))
-        _text(slide, entry.label, MARGIN_IN + 1.3, y, 3.6, 0.4, 13, palette["text"])
+        _text(slide, entry.label, MARGIN_IN + 1.3, y, 3.6, 0.4, 13, palette["text"], middle=True)
     _text(slide, "Services", SERVICES_X_IN, TOP_IN, 7.0, 0.4, 16, palette["text"], bold=True)
     rows = 10
     columns = max(1, min(3, -(-len(item.icons) // rows)))
@@ -165,8 +169,8 @@ def _legend(slide, item: Slide, palette) -> None:
         x, y = SERVICES_X_IN + col * column_w, TOP_IN + 0.5 + row * 0.55
         _icon(slide, entry.icon, x, y, 0.42)
         status = "" if entry.status == "current" else f"  ({entry.status})"
-        _text(slide, entry.name + status, x + 0.5, y, column_w - 0.55, 0.45, size,
-              palette["warning"] if status else palette["text"])
+        _text(slide, entry.name + status, x + 0.5, y - 0.015, column_w - 0.55, 0.45, size,
+              palette["warning"] if status else palette["text"], middle=True)
     if len(item.icons) > len(shown):
         _text(slide, f"… and {len(item.icons) - len(shown)} more", SERVICES_X_IN, TOP_IN + 0.5 + rows * 0.55,
               4.0, 0.4, 11, palette["muted"])
