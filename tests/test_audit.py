@@ -6,7 +6,7 @@ import pytest
 
 from archgen.catalog.integrations import load_rules
 from archgen.check import check_source
-from tests.conftest import load_table
+from tests.conftest import FIXTURES, load_table
 
 TABLE = load_table("audit_pairs.yaml")
 
@@ -45,3 +45,20 @@ def test_undocumented_pair_stays_refused(row):
     findings = _check("a", "b", (row["from"], row["to"]))
     assert [(f.code, f.line, f.column) for f in findings if f.is_error] == [("E301", 7, 10)]
     assert load_rules().rules_for(row["from"], row["to"]) == []
+
+
+def test_reference_architecture_flows_are_all_legal():
+    """CDC, streaming, lake house, ML and observability flows from AWS reference architectures."""
+    path = FIXTURES / "reference-flows.yaml"
+    result = check_source(path.read_text(encoding="utf-8"), str(path))
+    assert [(f.code, f.line, f.column) for f in result.findings] == [("I310", 89, 20)]
+    comps = result.spec.components
+    picked = {}
+    for flow in result.spec.flows:
+        a, b = comps[flow.source.id].service, comps[flow.target.id].service
+        picked[(flow.source.id, flow.target.id)] = load_rules().pick(a, b).mechanism.id
+    assert len(picked) == 86
+    assert picked[("msk", "flink")] == picked[("flink", "search")] == "connector"
+    assert picked[("pg", "flink2")] == picked[("flink2", "sink_db")] == "connector"
+    assert picked[("legacy_db", "osi6")] == "ingestion-pipeline"
+    assert picked[("cluster", "search")] == picked[("cluster", "ml")] == "connector"
