@@ -1,13 +1,16 @@
 """Whole-process `archgen render` to PNG+SVG against Graphviz alone on archgen's DOT.
 
-    python benchmarks/bench_render.py [--runs 5] [--sizes 10,50,150,500]
+    python benchmarks/bench_render.py [--runs 5] [--sizes 10,50,150,500] [--before DIR]
 
 For each size a synthetic spec (``gen_spec.generate_legal``, 1.3 flows per component, a group
 per 20 components) is drawn by
 
 - ``archgen render SPEC -o DIR`` (PNG+SVG, the default), the whole process; and
-- ``dot -Tpng -o x.png -Tsvg -o x.svg graph.dot``: a fresh `dot` process on the DOT archgen
-  hands to Graphviz (written once, before timing), built from ``gvdot.c`` against the
+- with ``--before DIR`` (a checkout of an older archgen, e.g. ``git worktree add DIR COMMIT``),
+  ``python -m archgen render SPEC -o DIR2`` with that checkout first on ``PYTHONPATH``, run in
+  turn with the others, so that before and after meet the same machine load;
+- ``dot -Tpng -o x.png -Tsvg -o x.svg graph.dot``: a fresh `dot` process on the DOT of the
+  layout archgen chooses (written once, before timing), built from ``gvdot.c`` against the
   Graphviz libraries bundled in the pygraphviz wheel, so both sides run the same Graphviz
   (14.1.5 here) with the same fonts. One layout, two formats, like archgen.
 
@@ -34,23 +37,28 @@ g.draw(sys.argv[2], format="png"); g.draw(sys.argv[3], format="svg")
 
 
 def archgen_dot(spec: Path) -> str:
-    """The DOT archgen lays out for this spec (absolute icon paths): with ``newrank`` when
-    dot's cluster ranking loses edges on the plain graph, as archgen then lays out again."""
+    """The DOT of the layout archgen chooses for this spec (absolute icon paths), before
+    layout: its direction, its ``quality.VARIANTS`` setting (``newrank``, ``minlen``), and
+    ``newrank`` when dot's cluster ranking loses edges without it, as archgen then lays out again.
+    Graphviz alone lays it out once and places the labels itself."""
     import warnings
 
     from archgen.check import check_file
     from archgen.render.graph import build_graph
-    from archgen.render.graphviz import _layout, build_agraph
+    from archgen.render.graphviz import _best_layout, _build
+    from archgen.render.quality import VARIANTS
 
     result = check_file(spec)
     assert result.spec is not None and result.ok(), result.findings[:3]
     graph = build_graph(result.spec, spec.stem)
-    probe = build_agraph(graph)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _layout(probe)
-    g = build_agraph(graph)
-    if probe.graph_attr.get("newrank") == "true":
+        laid, _, chosen = _best_layout(graph, False)
+    newrank = laid.graph_attr.get("newrank") == "true"
+    minlen = max((int(e.attr.get("minlen") or 1) for e in laid.edges()), default=1)
+    variant = next(v for v in VARIANTS if v.cross_minlen == minlen)  # newrank is set below
+    g = _build(chosen, False, variant)[0]
+    if newrank:
         g.graph_attr["newrank"] = "true"
     return g.string()
 
@@ -66,6 +74,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="10,50,150,500")
+    parser.add_argument("--before", type=Path, help="a checkout of an older archgen to time as well")
     args = parser.parse_args()
     exe = archgen_command()
     dot = dot_program()
@@ -85,23 +94,30 @@ def main() -> None:
                 script = folder / "alone.py"
                 script.write_text(PYGRAPHVIZ_ALONE)
                 baseline = [sys.executable, str(script), str(dot_file), str(alone_png), str(alone_svg)]
-            medians = alternate({"archgen": ([*exe, "render", str(spec), "-o", str(out)], (0,)),
-                                 "graphviz": (baseline, (0,))}, args.runs)
+            commands = {"archgen": ([*exe, "render", str(spec), "-o", str(out)], (0,)),
+                        "graphviz": (baseline, (0,))}
+            if args.before:
+                commands["before"] = (["env", f"PYTHONPATH={args.before.resolve()}", sys.executable, "-m", "archgen",
+                                       "render", str(spec), "-o", str(folder / "before")], (0,))
+            medians = alternate(commands, args.runs)
             aw, ah, at = png_size(out / f"bench{n}.png")
             gw, gh, gt = png_size(alone_png)
             rows.append((n, medians["archgen"], medians["graphviz"], aw * ah / 1e6, gw * gh / 1e6,
-                         at, gt, (out / f"bench{n}.svg").stat().st_size / 1e6, alone_svg.stat().st_size / 1e6))
+                         at, gt, (out / f"bench{n}.svg").stat().st_size / 1e6, alone_svg.stat().st_size / 1e6,
+                         medians.get("before")))
     print(f"machine: {machine()}")
     print(f"baseline: {'fresh dot process (gvdot.c, bundled Graphviz)' if dot else 'fresh Python + pygraphviz'}")
     print(f"median of {args.runs} whole processes each, run in turn after a warm-up round; "
           "wall clock, CPU (user+system) in brackets\n")
-    print("| components | archgen render PNG+SVG s | Graphviz alone s | ratio (CPU ratio) "
+    before = "| before s (ratio) " if args.before else ""
+    print(f"| components {before}| archgen render PNG+SVG s | Graphviz alone s | ratio (CPU ratio) "
           "| PNG Mpx archgen / alone | PNG type | SVG MB archgen / alone |")
-    print("|---|---|---|---|---|---|---|")
+    print("|---|" + ("---|" if args.before else "") + "---|---|---|---|---|---|")
     types = {2: "RGB", 6: "RGBA"}
-    for n, a, g, apx, gpx, at, gt, asvg, gsvg in rows:
-        print(f"| {n} | {a[0]:.3f} ({a[1]:.3f}) | {g[0]:.3f} ({g[1]:.3f}) | {a[0] / g[0]:.2f}x ({a[1] / g[1]:.2f}x) "
-              f"| {apx:.1f} / {gpx:.1f} | "
+    for n, a, g, apx, gpx, at, gt, asvg, gsvg, b in rows:
+        old = f"| {b[0]:.3f} ({b[0] / g[0]:.2f}x) " if b else ""
+        print(f"| {n} {old}| {a[0]:.3f} ({a[1]:.3f}) | {g[0]:.3f} ({g[1]:.3f}) "
+              f"| {a[0] / g[0]:.2f}x ({a[1] / g[1]:.2f}x) | {apx:.1f} / {gpx:.1f} | "
               f"{types.get(at, at)} / {types.get(gt, gt)} | {asvg:.2f} / {gsvg:.2f} |")
 
 

@@ -350,12 +350,13 @@ def _best_layout(graph: Graph, legend: bool):
     for d in directions:
         for variant in variants:
             g, subgraphs = _laid_out(d, legend, variant)
-            if len(variants) > 1:  # labels that a line runs through or that stray are moved beside their line
-                place_labels(g, d, subgraphs, EDGE_PT, EDGE_WRAP, GROUP_PT)
             fit = _slide_fit(g) / (SWITCH if d is not graph else 1.0)
             tried.append((g, subgraphs, d, fit))
     largest = max(t[3] for t in tried)
     kept = [t for t in tried if t[3] >= KEEP_FIT * largest]
+    if len(variants) > 1:  # labels that a line runs through or that stray are moved beside their line
+        for g, subgraphs, d, _ in kept:  # only in the layouts that compete (moving labels keeps the box)
+            place_labels(g, d, subgraphs, EDGE_PT, EDGE_WRAP, GROUP_PT)
     if len(kept) == 1 or len(variants) == 1:  # too large to measure: the larger text wins
         g, subgraphs, chosen, _ = max(kept, key=lambda t: t[3])
         return g, subgraphs, chosen
