@@ -25,6 +25,7 @@ import typer
 from typer.core import TyperGroup
 
 from archgen import __version__
+from archgen.cli_values import lighten
 from archgen.errors import ArchgenError, GraphvizWarning, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
@@ -46,10 +47,15 @@ def _tidy(command) -> None:
 class _Group(TyperGroup):
     """The app's command group: tidies each command's help as it is looked up."""
 
+    def parse_args(self, ctx, args):
+        lighten(self, ctx)  # the app's own options (--version, -h)
+        return super().parse_args(ctx, args)
+
     def get_command(self, ctx, cmd_name):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             _tidy(command)
+            lighten(command, ctx)  # plain option values are converted without importing pydantic
         return command
 
 
