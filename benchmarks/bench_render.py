@@ -38,27 +38,35 @@ g.draw(sys.argv[2], format="png"); g.draw(sys.argv[3], format="svg")
 
 def archgen_dot(spec: Path) -> str:
     """The DOT of the layout archgen chooses for this spec (absolute icon paths), before
-    layout: its direction, its ``quality.VARIANTS`` setting (``newrank``, ``minlen``), and
-    ``newrank`` when dot's cluster ranking loses edges without it, as archgen then lays out again.
-    Graphviz alone lays it out once and places the labels itself."""
+    layout: its direction and ``quality.VARIANTS`` setting, and ``newrank`` when dot's cluster
+    ranking loses edges without it, as archgen then lays out again. Graphviz alone lays it
+    out once and places the labels itself."""
     import warnings
 
     from archgen.check import check_file
+    from archgen.render import graphviz as gv
     from archgen.render.graph import build_graph
-    from archgen.render.graphviz import _best_layout, _build
-    from archgen.render.quality import VARIANTS
 
     result = check_file(spec)
     assert result.spec is not None and result.ok(), result.findings[:3]
     graph = build_graph(result.spec, spec.stem)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        laid, _, chosen = _best_layout(graph, False)
-    newrank = laid.graph_attr.get("newrank") == "true"
-    minlen = max((int(e.attr.get("minlen") or 1) for e in laid.edges()), default=1)
-    variant = next(v for v in VARIANTS if v.cross_minlen == minlen)  # newrank is set below
-    g = _build(chosen, False, variant)[0]
-    if newrank:
+    settings, laid_out = {}, gv._laid_out
+
+    def spy(d, legend, variant=gv.VARIANTS[0]):  # which direction and setting each tried layout had
+        g, subgraphs = laid_out(d, legend, variant)
+        settings[id(g)] = (d, variant)
+        return g, subgraphs
+
+    gv._laid_out = spy
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            laid, _, _ = gv._best_layout(graph, False)
+    finally:
+        gv._laid_out = laid_out
+    direction, variant = settings[id(laid)]
+    g = gv._build(direction, False, variant)[0]
+    if laid.graph_attr.get("newrank") == "true":
         g.graph_attr["newrank"] = "true"
     return g.string()
 
