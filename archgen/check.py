@@ -168,8 +168,22 @@ def stages() -> tuple[Stage, ...]:
         Stage("version", lambda s: _version(s.doc), ("E105",), _any_error),
         Stage("size", lambda s: size_limits(s.doc.data), ("E005",), _any_error),
         Stage("schema", _schema, schema.CODES, _error_but_unknown_service),
-        Stage("rules", _rules, _rule_codes(), _never),
+        Stage("rules", _rules, _rule_codes(), _any_error),  # a spec with errors is not drawn: no budget
+        Stage("layout", _layout_budget, ("E005",), _never),
     )
+
+
+def _layout_budget(state: _Run) -> list[Finding]:
+    """E005 for a diagram larger than Graphviz lays out in reasonable time and memory
+    (``archgen.render.budget``): every drawing command checks first, so none hands it over."""
+    from archgen.render.budget import HINT, finding_path, over_budget, spec_size
+
+    if state.spec is None:
+        return []
+    over = over_budget(spec_size(state.spec, state.limits.collapse))
+    if over is None:
+        return []
+    return [Finding("E005", over[0], finding_path(over[1], state.doc.data), hint=HINT)]
 
 
 def check_source(raw: bytes | str, file: str, limits: Limits | None = None,

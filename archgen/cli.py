@@ -234,11 +234,11 @@ def _check_ignores(ignore: list[str] | None) -> None:
             _warn(f"--ignore {prefix}: {problem}")
 
 
-def _check_all(inputs: list[SpecInput], ignore, max_bytes: int, config=None):
+def _check_all(inputs: list[SpecInput], ignore, max_bytes: int, config=None, collapse: bool = False):
     from archgen.check import check_file, check_source
     from archgen.model.loader import Limits
 
-    limits = Limits(max_bytes=max_bytes)
+    limits = Limits(max_bytes=max_bytes, collapse=collapse)
     results = []
     for spec in inputs:
         codes = tuple(ignore or ()) + (config.ignores_for(spec.name) if config is not None else ())
@@ -362,7 +362,7 @@ def render(
         _check_ignores(s["ignore"])
         inputs = _inputs(specs, stdin_filename or ("stdin.yaml" if STDIN in specs else None), s["max_bytes"])
         _refuse_shared_outputs(inputs, output)
-        results = _check_all(inputs, s["ignore"], s["max_bytes"], config)
+        results = _check_all(inputs, s["ignore"], s["max_bytes"], config, collapse=collapse)
     except ArchgenError as exc:
         raise _fail(exc) from None
     _config_findings(config, quiet, color)

@@ -39,6 +39,7 @@ class Limits:
     max_bytes: int = 2 * 1024 * 1024
     max_nodes: int = 200_000
     max_depth: int = 64
+    collapse: bool = False  # the layout budget counts the --collapse overview, not the whole diagram
 
 
 @dataclass(slots=True)

@@ -13,8 +13,10 @@ import warnings
 from dataclasses import dataclass, replace
 
 from archgen.errors import GraphvizWarning, RenderError
+from archgen.render import isolated
 from archgen.render.graph import NODE_WRAP, GCluster, GNode, Graph, escape, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path, icon_pixels
+from archgen.render.naming import output_name
 from archgen.render.quality import VARIANTS, Variant, measure, place_labels
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
 from archgen.render.tooltips import TOKEN, apply_tooltips, edge_token, node_token, strip_tokens
@@ -136,9 +138,20 @@ def _captured_stderr():
     """Collect what C code writes to file descriptor 2 while the block runs.
 
     Graphviz reports layout trouble there, and the bundled fontconfig complains about
-    newer system configuration files; the caller decides what to pass on.
+    newer system configuration files; the caller decides what to pass on. In a drawing
+    child (``archgen.render.isolated``) standard error already is a file the parent reads, so
+    the text is read from it and stays there: if Graphviz ends the process, its message is
+    not lost with a temporary file.
     """
     lines: list[str] = []
+    if isolated.in_child():
+        start = isolated.stderr_offset()
+        try:
+            yield lines
+        finally:
+            text = isolated.stderr_since(start)
+            lines.extend(x for x in text.splitlines() if not x.startswith("Fontconfig warning"))
+        return
     try:
         saved = os.dup(2)
     except OSError:  # no stderr at all
@@ -157,6 +170,16 @@ def _captured_stderr():
             lines.extend(x for x in text.splitlines() if not x.startswith("Fontconfig warning"))
 
 
+BROKEN = re.compile(r"syntax error|not well-formed|out of memory", re.IGNORECASE)
+MARKUP_HINT = "Graphviz was given a label it cannot read; please report this with the spec that caused it"
+FAILED = re.compile(r"^Error\b|" + BROKEN.pattern, re.IGNORECASE)
+
+
+def failures(lines: list[str]) -> list[str]:
+    """The lines of Graphviz's output that say a picture was not drawn as asked."""
+    return [line.strip() for line in lines if FAILED.search(line)]
+
+
 def _layout(g) -> None:
     """Lay out with dot; if its cluster ranking loses edges, lay out again with `newrank`."""
     with _captured_stderr() as trouble:
@@ -165,6 +188,9 @@ def _layout(g) -> None:
         g.graph_attr["newrank"] = "true"
         with _captured_stderr() as trouble:
             g.layout(prog="dot")
+    broken = [line.strip() for line in trouble if BROKEN.search(line)]
+    if broken:  # a label Graphviz could not read is drawn as raw text or left empty: a failure
+        raise RenderError(f"Graphviz could not lay out the diagram: {'; '.join(broken[:5])}", hint=MARKUP_HINT)
     for line in trouble:
         if line.startswith("Error"):
             warnings.warn(line, GraphvizWarning, stacklevel=2)
@@ -300,25 +326,36 @@ def render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: f
 
     Returns ``{suffix: {format: bytes}}``; every picture keeps the full layout's positions.
     With ``fit`` (a slide's picture box), each PNG has ``scale`` times 96 dpi once fitted
-    into that box, however small the picture is.
+    into that box, however small the picture is. Graphviz runs in a child process
+    (``archgen.render.isolated``): if it fails, ends the process or crashes, this raises a
+    ``RenderError`` with its message.
     """
+    return isolated.run(_render_states, graph, states, formats, scale, legend, fit)
+
+
+def _render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: float,
+                   legend: bool, fit: Fit | None) -> dict[str, dict[str, bytes]]:
     g, subgraphs, graph = _best_layout(graph, legend)
     theme = THEMES[graph.theme]
     x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
     full = (x1 - x0 + 2 * PAD_PT, y1 - y0 + 2 * PAD_PT)  # read before drawing: a draw rewrites bb
     out: dict[str, dict[str, bytes]] = {}
-    with _captured_stderr():
+    with _captured_stderr() as trouble:
         extents = _extents(g) if any(s is not None and s.frame is not None for s in states) else None
         for state in states:
             undo = _apply_state(g, subgraphs, graph, theme, state) if state is not None else []
             if extents is not None and state is not None and state.frame is not None:
                 _crop(g, undo, graph, state, extents, subgraphs)
             try:
-                drawn = _draw(g, formats, _png_scale(g, scale, fit, full))
+                png = output_name(graph.name, state.suffix if state is not None else "", "png")
+                drawn = _draw(g, formats, _png_scale(g, scale, fit, full), png)
                 out[state.suffix if state is not None else ""] = _with_tooltips(drawn, graph)
             finally:
                 for attrs, key, old in reversed(undo):
                     attrs[key] = old
+    failed = failures(trouble)
+    if failed:  # Graphviz drew something else than asked (a label it could not read): never a success
+        raise RenderError(f"Graphviz could not draw the diagram: {'; '.join(failed[:5])}", hint=MARKUP_HINT)
     return out
 
 
@@ -373,8 +410,10 @@ def _laid_out(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
     g, subgraphs = _build(graph, legend, variant)
     try:
         _layout(g)
+    except RenderError:
+        raise
     except Exception as exc:  # pygraphviz raises plain exceptions for Graphviz failures
-        raise RenderError(f"Graphviz could not lay out the diagram: {exc}") from exc
+        raise RenderError(f"Graphviz could not lay out the diagram: {exc}", hint=isolated.HINT) from exc
     return g, subgraphs
 
 
@@ -594,18 +633,41 @@ def _png_scale(g, scale: float, fit: Fit | None, full: tuple[float, float]) -> f
     return scale if fit is None else scale * max(1.0, zoom(picture_size(g, full), fit))
 
 
-def _draw(g, formats: tuple[str, ...], scale: float) -> dict[str, bytes]:
+PNG_SIDE = 32767  # cairo's largest image side, in pixels
+_SCALED = re.compile(r"too large for cairo-renderer bitmaps\. Scaling by ([0-9.eE+-]+) to fit")
+DOWNSCALED_HINT = ("draw parts of it as views (--view), an overview with --collapse, the other direction "
+                   "(`direction: TB` or `LR`), or use a lower --scale")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height in pixels from a PNG's header."""
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def _downscaled(file: str, data: bytes, factor: float) -> str:
+    w, h = png_size(data)
+    iw, ih = round(w / factor), round(h / factor)
+    return (f"{file} is drawn at {w:,}×{h:,} px instead of {iw:,}×{ih:,} px: a PNG has at most "
+            f"{PNG_SIDE:,} px a side, so Graphviz scaled the picture down to {factor:.1%}\n"
+            f"    hint: {DOWNSCALED_HINT}")
+
+
+def _draw(g, formats: tuple[str, ...], scale: float, png_file: str = "picture.png") -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for fmt in formats:
         try:
-            if fmt == "png" and scale != 1.0:
-                g.graph_attr["dpi"] = str(round(96 * scale))
-                data = g.draw(format="png")
-                del g.graph_attr["dpi"]
-            else:
-                data = g.draw(format=fmt)
+            with _captured_stderr() as said:
+                if fmt == "png" and scale != 1.0:
+                    g.graph_attr["dpi"] = str(round(96 * scale))
+                    data = g.draw(format="png")
+                    del g.graph_attr["dpi"]
+                else:
+                    data = g.draw(format=fmt)
         except Exception as exc:
             raise RenderError(f"Graphviz could not draw {fmt.upper()}: {exc}") from exc
+        scaled = next((m for m in map(_SCALED.search, said) if m), None)
+        if fmt == "png" and scaled:  # cairo's limit: Graphviz shrinks the picture and says so only here
+            warnings.warn(_downscaled(png_file, data, float(scaled.group(1))), GraphvizWarning, stacklevel=2)
         if fmt == "svg":
             data = embed_icons(data)
         elif fmt == "dot":

@@ -15,7 +15,7 @@ from pathlib import Path
 from archgen.cache.freshness import problems
 from archgen.cache.keys import output_keys
 from archgen.cache.stamp import stamp
-from archgen.errors import UsageError
+from archgen.errors import RenderError, UsageError
 from archgen.files import write_all
 from archgen.model.model import Spec
 from archgen.render.graph import Graph, build_graph
@@ -27,8 +27,12 @@ from archgen.render.plan import Output, planned_outputs
 def draw_graph(graph: Graph, options: RenderOptions, outputs: list[Output], fit=None) -> dict[str, bytes]:
     """``{file name: bytes}`` for ``outputs``: one layout of ``graph``, drawn once per picture
     (``fit``: the slide box PNGs are sized for, see ``archgen.render.graphviz.render_states``)."""
+    from archgen.render.budget import HINT, graph_size, over_budget
     from archgen.render.graphviz import render_states
 
+    over = over_budget(graph_size(graph))
+    if over:  # the checks refuse such a spec (E005); nothing reaches Graphviz past them either
+        raise RenderError(f"E005 {over[0]}", hint=HINT)
     order: dict[str, object] = {}  # suffix → state, in the order planned
     for o in outputs:
         order.setdefault(o.suffix, o.state)
