@@ -21,9 +21,13 @@ def declarations() -> tuple[tuple[str, tuple[str, ...]], ...]:
     from archgen.iac.model import CODES as IMPORT_CODES
     from archgen.model.parse import CODES as MODEL_CODES
 
-    out = [(stage.name, stage.codes) for stage in stages() if stage.name != "rules"]
-    out.append(("model", MODEL_CODES))
-    out += [(family.name, family.codes) for family in registry()]
+    out = []
+    for stage in stages():
+        if stage.name == "rules":  # the model, then each rule family
+            out.append(("model", MODEL_CODES))
+            out += [(family.name, family.codes) for family in registry()]
+        else:
+            out.append((stage.name, stage.codes))
     out += [("files", specfiles.CODES), ("import", IMPORT_CODES), ("diff", DIFF_CODES), ("config", config.CODES),
             ("internal", ("E999",))]
     return tuple(out)

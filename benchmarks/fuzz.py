@@ -313,6 +313,9 @@ def main() -> None:
             problems += [(n, "render", f"no position: {b}") for b in unpositioned([], rerr, file)]
             if isinstance(code, int) and isinstance(rcode, int) and code in (0, 1) and (code == 0) != (rcode == 0):
                 problems.append((n, "render", f"check exit {code} but render exit {rcode}: {rerr[-300:]}"))
+            if (n + 1) % 500 == 0:
+                print(f"... {n + 1} cases, {len(problems)} problems, {time.perf_counter() - start:.0f} s",
+                      file=sys.stderr, flush=True)
             if args.keep and problems and problems[-1][0] == n:
                 args.keep.mkdir(parents=True, exist_ok=True)
                 (args.keep / f"case-{n}.yaml").write_text(text, encoding="utf-8", errors="surrogatepass", newline="")

@@ -59,3 +59,12 @@ def test_slides_report_graphviz_failure(tmp_path):
     assert proc.stderr.splitlines() == ["archgen: error: Graphviz failed (killed by SIGSEGV): it gave no message",
                                         DIED]
     assert not deck.exists()
+
+
+def test_blank_labels_draw_every_picture(cli, tmp_path):
+    """Found by benchmarks/fuzz.py: a title of only a line feed made Graphviz fail on `<B></B>`."""
+    spec = ROOT / "tests" / "fixtures" / "hostile" / "blank-labels.yaml"
+    result = cli("render", spec, "-o", tmp_path, "-T", "svg", "--all-views", "-q")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blank-labels--query.svg", "blank-labels.svg"]

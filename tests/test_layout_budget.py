@@ -86,3 +86,13 @@ def test_downscaled_png_is_a_warning_with_both_sizes(tmp_path):
         "(`direction: TB` or `LR`), or use a lower --scale"]
     data = (tmp_path / "wide-pipeline.png").read_bytes()
     assert struct.unpack(">II", data[16:24]) == (32766, 728)
+
+
+def test_slides_refuse_too(cli, tmp_path):
+    spec = HOSTILE / "layout-many-edges.yaml"
+    result = cli("slides", spec, "-o", tmp_path / "deck.html", "-q")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{spec}:67:3: E005 error: the diagram is too large to lay out in reasonable time and memory: "
+        "it has 351 edges (the limit is 350)")
+    assert not (tmp_path / "deck.html").exists()

@@ -31,8 +31,9 @@ def test_codes_yaml_texts_exactly_the_declared_codes():
 def test_pipeline_order_and_first_reporter():
     assert [name for name, _ in declarations()] == [
         "decode", "yaml", "version", "size", "schema", "model", "structure", "roles", "integration",
-        "constraints", "status", "emr", "views", "ignores", "files", "import", "diff", "config", "internal"]
-    assert [s.name for s in stages()] == ["decode", "yaml", "version", "size", "schema", "rules"]
+        "constraints", "status", "emr", "views", "ignores", "layout", "files", "import", "diff", "config",
+        "internal"]
+    assert [s.name for s in stages()] == ["decode", "yaml", "version", "size", "schema", "rules", "layout"]
     assert reporter_of()["E005"] == "decode"  # the file-size limit comes first
     assert reporter_of()["E202"] == "model"
     assert reporter_of()["E105"] == "version"

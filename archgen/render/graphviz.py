@@ -31,6 +31,10 @@ WARN = "\u26a0"  # the warning sign on badges
 
 
 def _font(text: str, size: int, colour: str, bold: bool = False) -> str:
+    """Text in a size and colour; empty text is no element at all (Graphviz reads an empty
+    ``<FONT>`` or ``<B>`` as a syntax error)."""
+    if not text:
+        return ""
     body = f"<B>{text}</B>" if bold else text
     return f'<FONT POINT-SIZE="{size}" COLOR="{colour}">{body}</FONT>'
 
@@ -117,6 +121,8 @@ def _edge_label(text: str, colour: str, warning: str | None = None, theme: Theme
                 faded: bool = False) -> str:
     """An edge label: wrapped short, padded so that lines pass beside the text, not through it."""
     body = "<BR/>".join(escape(line) for line in wrap(text, EDGE_WRAP)) if text else ""
+    if not body and not (warning and theme is not None):
+        return ""  # a label of only spaces: no label (an empty <FONT> is a Graphviz syntax error)
     if warning and theme is not None:
         mark = _font(WARN + " " + escape(warning), EDGE_PT, _warn_colour(theme, faded), True)
         body = f"{body}<BR/>{mark}" if body else mark
@@ -127,7 +133,10 @@ def _edge_label(text: str, colour: str, warning: str | None = None, theme: Theme
 
 
 def _html(text: str, size: int, colour: str, bold: bool = False) -> str:
+    """A title or group label; text of only spaces and line feeds is no label."""
     body = "<BR/>".join(escape(line) for line in wrap(text, 80))
+    if not body:
+        return ""
     if bold:
         body = f"<B>{body}</B>"
     return f'<<FONT POINT-SIZE="{size}" COLOR="{colour}">{body}</FONT>>'
@@ -362,6 +371,10 @@ def _render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: 
 SLIDE = (1280.0, 720.0)
 SWITCH = 1.1  # TB replaces LR only when its text is this much larger on a slide
 SEARCH_NODES = 60  # up to this many nodes every variant is laid out and measured
+# ... and up to this many edges: a layout's time grows about with the fourth power of the edges
+# (benchmarks/bench_layout_cost.py: 60 nodes and 227 edges took 25 s CPU searching), so a dense
+# graph is laid out once or twice, like a large one
+SEARCH_EDGES = 150
 KEEP_FIT = 0.85  # a layout competes when its text is at least this share of the largest on a slide
 TEXT_WEIGHT = 30  # score points per 100% of text size lost on a slide
 
@@ -370,7 +383,8 @@ def _best_layout(graph: Graph, legend: bool):
     """The laid-out pygraphviz graph, its subgraphs and the graph model it was drawn from.
 
     A graph whose direction is left out is also laid out top to bottom; up to
-    ``SEARCH_NODES`` nodes, each direction with every ``quality.VARIANTS`` setting, its
+    ``SEARCH_NODES`` nodes and ``SEARCH_EDGES`` edges, each direction with every
+    ``quality.VARIANTS`` setting, its
     struck and stray labels moved by ``quality.place_labels``. Each
     layout's measured score (crossings, struck and far labels, detours) grows by
     ``TEXT_WEIGHT`` per 100% of text size lost on a slide against the layout whose text is
@@ -382,7 +396,8 @@ def _best_layout(graph: Graph, legend: bool):
     directions = [graph]
     if graph.auto_direction and len(graph.nodes) > 2 and graph.direction in ("LR", "RL"):
         directions.append(replace(graph, direction="TB"))
-    variants = VARIANTS if len(graph.nodes) <= SEARCH_NODES else VARIANTS[:1]
+    searched = len(graph.nodes) <= SEARCH_NODES and len(graph.edges) <= SEARCH_EDGES
+    variants = VARIANTS if searched else VARIANTS[:1]
     tried = []
     for d in directions:
         for variant in variants:
