@@ -7,13 +7,14 @@ import io
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from PIL import Image
 
 from archgen.catalog.services import load_services
 from archgen.render.contrast import MIN_VISIBLE, contrast, hex_rgb, needs_plate, visible_share
 from archgen.render.icons import icon_path, themed_icon
 from archgen.render.themes import THEMES
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, SPECS
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -176,3 +177,31 @@ def test_hidden_parts_of_a_view_have_no_links(cli, tmp_path):
     found = links(tmp_path / "clickstream--ingest.svg")
     assert sorted(found) == ["clicks", "clicks->delivery", "delivery", "delivery->lake", "lake", "web",
                              "web->clicks"]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name.split(".")[0])
+def test_every_node_and_flow_of_the_examples_has_a_hover_text_and_a_doc_link(cli, tmp_path, spec):
+    from archgen.check import check_file
+
+    assert cli("render", spec, "-o", tmp_path, "-T", "svg").exit_code == 0
+    svg = next(tmp_path.glob("*.svg"))
+    root = ET.parse(svg).getroot()
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("class") in ("node", "edge")]
+    found = links(svg)
+    assert len(found) == len(groups) > 0  # every node and edge group carries an anchor
+    model = check_file(spec).spec
+    services = load_services()
+    drawn = [c for c in model.components.values() if c.id in found]
+    assert len(drawn) == len(model.components)  # an EMR cluster too, with its node groups
+    for comp in drawn:
+        tip, href = found[comp.id]
+        name = services[comp.service].name
+        assert tip.split("\n")[0].endswith(f" · {name}") or tip.split("\n")[0] == name, tip
+        assert "\nstatus: " in tip
+        if comp.service == "users":
+            assert href is None  # people have no AWS doc page
+        else:
+            assert href.startswith("https://docs.aws.amazon.com/") and href in tip, (comp.id, href)
+    flows = [(k, v) for k, v in found.items() if "->" in k]
+    assert flows and all(" → " in tip.split("\n")[0] and href.startswith("https://docs.aws.amazon.com/")
+                         and href in tip for _, (tip, href) in flows)
