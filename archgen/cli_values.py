@@ -8,6 +8,10 @@ parameter of a command a converter that does the same with typer's own helpers
 plainly valid (a bad number, a number out of range, an unknown choice) to typer's pydantic
 adapter, so that every error reads exactly as typer words it. With a typer that has no such
 adapters, ``lighten`` changes nothing.
+
+A value that is not valid (not a number, out of range, not one of the choices) is refused
+here with a plain sentence (``'9' is out of range: use 0.25 to 8``), not with pydantic's
+wording ("Value error, ...", "Input should be ...").
 """
 
 from __future__ import annotations
@@ -26,6 +30,18 @@ except ImportError:  # pragma: no cover - depends on the installed typer
 
 _INT = re.compile(r"-?[0-9]+")  # what both Python and pydantic read alike; anything else goes to typer
 _FLOAT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _bad(message: str, param, ctx):
+    from typer import BadParameter  # typer 0.2x carries its own click
+
+    return BadParameter(message, ctx=ctx, param=param)
+
+
+def _range(info) -> str:
+    if info.min is not None and info.max is not None:
+        return f"{info.min:g} to {info.max:g}"
+    return f"{info.min:g} or more" if info.min is not None else f"{info.max:g} or less"
 
 
 class _Refused(Exception):
@@ -79,10 +95,12 @@ def _convert(annotation: Any, info, value: Any, param, ctx) -> Any:
             number = value
         elif isinstance(value, str) and (_INT if annotation is int else _FLOAT).fullmatch(value):
             number = annotation(value)
+        elif isinstance(value, str):
+            raise _bad(f"{value!r} is not {'a whole number' if annotation is int else 'a number'}", param, ctx)
         else:
             raise _Refused
         if (info.min is not None and number < info.min) or (info.max is not None and number > info.max):
-            raise _Refused
+            raise _bad(f"{value!r} is out of range: use {_range(info)}", param, ctx)
         return number
     if not isinstance(value, (str, Enum, Path)):
         raise _Refused
@@ -90,7 +108,8 @@ def _convert(annotation: Any, info, value: Any, param, ctx) -> Any:
         try:
             return coerce_cli_choice(value, choices=list(annotation), case_sensitive=info.case_sensitive, ctx=ctx)
         except ValueError:
-            raise _Refused from None
+            choices = ", ".join(str(c.value) for c in annotation)
+            raise _bad(f"{str(getattr(value, 'value', value))!r} is not one of {choices}", param, ctx) from None
     path_type = info.path_type or annotation
     if isinstance(value, str):  # what pydantic's Path does with a non-empty string, without pydantic
         if not value or path_type is not Path:

@@ -81,15 +81,16 @@ def test_every_plain_value_is_the_one_typers_adapter_gives():
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["render", str(SPEC), "--scale", "abc"],
-     "Invalid value for '--scale': Input should be a valid number, unable to parse string as a number"),
-    (["render", str(SPEC), "--scale", "9"], "Invalid value for '--scale': Input should be less than or equal to 8"),
+    (["render", str(SPEC), "--scale", "abc"], "Invalid value for '--scale': 'abc' is not a number"),
+    (["render", str(SPEC), "--scale", "9"], "Invalid value for '--scale': '9' is out of range: use 0.25 to 8"),
     (["build", str(ROOT / "specs"), "--jobs", "0"],
-     "Invalid value for '--jobs' / '-j': Input should be greater than or equal to 1"),
+     "Invalid value for '--jobs' / '-j': '0' is out of range: use 1 or more"),
+    (["build", str(ROOT / "specs"), "--jobs", "two"], "Invalid value for '--jobs' / '-j': 'two' is not a whole number"),
     (["check", str(SPEC), "-f", "nope"],
-     "Invalid value for '--format' / '-f': Value error, 'nope' is not one of 'text', 'json', 'sarif', 'github'."),
+     "Invalid value for '--format' / '-f': 'nope' is not one of text, json, sarif, github"),
+    (["render", str(SPEC), "--theme", "neon"], "Invalid value for '--theme': 'neon' is not one of light, dark"),
 ])
-def test_a_value_that_is_not_plain_gets_typers_own_error(cli, args, message):
+def test_a_bad_value_is_refused_in_a_plain_sentence(cli, args, message):
     result = cli(*args)
     assert result.exit_code == 2
     assert message in " ".join(result.output.split()), result.output
