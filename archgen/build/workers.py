@@ -105,6 +105,8 @@ def _worker_signals() -> None:
     temporary files before the process exits with 128 + the signal's number."""
 
     def stop(signum, frame):
+        if not _drawing:  # idle between tasks: nothing to clean, and no traceback from the pool's loop
+            os._exit(128 + signum)
         raise _Stopped(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
@@ -132,8 +134,20 @@ def _context():
     return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
 
 
+_drawing = False  # in a worker: whether a task is being drawn (a signal then unwinds it)
+
+
 def draw_task(task: Task) -> Done:
     """Worker: check the spec again (cheap), draw the stale outputs, stamp, write atomically."""
+    global _drawing
+    _drawing = True
+    try:
+        return _draw_task(task)
+    finally:
+        _drawing = False
+
+
+def _draw_task(task: Task) -> Done:
     from archgen.check import check_source
     from archgen.files import write_all
     from archgen.render.pipeline import draw_stamped
