@@ -38,41 +38,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from archgen.render.geometry import Box  # the renderer's own rectangle
 from archgen.render.quality import _cross  # the same segment intersection the layout search scores
 
 SVG = "{http://www.w3.org/2000/svg}"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FAR = 20.0
 LOOP = 1.5
-
-
-@dataclass(frozen=True)
-class Box:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def union(self, other: Box) -> Box:
-        return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
-
-    def inset(self, d: float) -> Box:
-        return Box(self.x0 + d, self.y0 + d, self.x1 - d, self.y1 - d)
-
-    def contains(self, x: float, y: float) -> bool:
-        return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
-
-    def overlaps(self, other: Box) -> bool:
-        return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
-
-    def distance(self, x: float, y: float) -> float:
-        dx = max(self.x0 - x, 0.0, x - self.x1)
-        dy = max(self.y0 - y, 0.0, y - self.y1)
-        return math.hypot(dx, dy)
-
-    @property
-    def centre(self) -> tuple[float, float]:
-        return (self.x0 + self.x1) / 2, (self.y0 + self.y1) / 2
 
 
 @dataclass

@@ -176,3 +176,18 @@ def test_later_writes_remove_stale_temporaries_of_dead_processes(cli, tmp_path, 
         path.write_bytes(b"partial")
     assert cli("build", "docs", "-o", "out", "-T", "svg").exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == sorted([MANIFEST_NAME, "alpha.svg", live.name, other.name])
+
+
+@pytest.mark.parametrize(("drawing", "code", "out"), [(False, 143, ""), (True, 0, "unwound 143\n")])
+def test_a_worker_stopped_while_idle_exits_at_once_and_while_drawing_unwinds(drawing, code, out):
+    program = (
+        "import os, signal\n"
+        "from archgen.build import workers\n"
+        "workers._worker_signals()\n"
+        f"workers._drawing = {drawing}\n"
+        "try:\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "except workers._Stopped as exc:\n"
+        "    print('unwound', exc.code)\n")
+    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (code, out, "")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from archgen.errors import GraphvizWarning, RenderError
 from archgen.render import isolated
+from archgen.render.geometry import Box
 from archgen.render.graph import NODE_WRAP, GCluster, GNode, Graph, escape, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path, icon_pixels
 from archgen.render.naming import output_name
@@ -436,19 +437,6 @@ def _slide_fit(g) -> float:
     """The scale at which the laid-out graph fits a 1280×720 slide."""
     x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
     return min(SLIDE[0] / max(x1 - x0, 1.0), SLIDE[1] / max(y1 - y0, 1.0))
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle in Graphviz coordinates (points, y upwards)."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def union(self, other: Box) -> Box:
-        return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
 
 
 def _points_box(points) -> Box:
