@@ -80,12 +80,12 @@ def test_downscaled_png_is_a_warning_with_both_sizes(tmp_path):
                            "-o", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0
     assert proc.stderr.splitlines() == [
-        "archgen: warning: graphviz: wide-pipeline.png is drawn at 32,767×3,510 px instead of 51,977×5,568 px: "
-        "a PNG has at most 32,767 px a side, so Graphviz scaled the picture down to 63.0%",
+        "archgen: warning: graphviz: wide-pipeline.png is drawn at 32,766×3,145 px instead of 103,014×9,888 px: "
+        "a PNG has at most 32,767 px a side, so Graphviz scaled the picture down to 31.8%",
         "    hint: draw parts of it as views (--view), an overview with --collapse, the other direction "
         "(`direction: TB` or `LR`), or use a lower --scale"]
     data = (tmp_path / "wide-pipeline.png").read_bytes()
-    assert struct.unpack(">II", data[16:24]) == (32767, 3510)
+    assert struct.unpack(">II", data[16:24]) == (32766, 3145)
 
 
 def test_slides_refuse_too(cli, tmp_path):

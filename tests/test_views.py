@@ -99,7 +99,8 @@ def test_a_view_is_cropped_to_what_it_shows(cli, tmp_path):
         content = content.union(box)
     margins = (content.x0, content.y0, drawing.width - content.x1, drawing.height - content.y1)
     assert all(9.5 <= m <= 13.0 for m in margins), margins  # the shown parts plus a 10.8 pt margin
-    assert _view_box(ingest)[2] < 0.6 * _view_box(full)[2]  # not the full layout's width, half empty
+    view, whole = _view_box(ingest), _view_box(full)  # not the full layout's size, half empty
+    assert view[2] * view[3] < 0.55 * whole[2] * whole[3]
     assert "Clickstream analytics" not in ingest  # the title is placed over the whole layout
     # positions inside the crop are the full layout's, shifted as a whole
     a, b = _icons(full), _icons(ingest)

@@ -18,7 +18,8 @@ from archgen.render.geometry import Box
 from archgen.render.graph import NODE_WRAP, GCluster, GNode, Graph, escape, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path, icon_pixels
 from archgen.render.naming import output_name
-from archgen.render.quality import VARIANTS, Variant, measure, place_labels
+from archgen.render.quality import DETOUR_WEIGHT, ROWS, VARIANTS, Variant, backtrack, measure, place_labels
+from archgen.render.rows import cut
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
 from archgen.render.tooltips import TOKEN, apply_tooltips, edge_token, node_token, strip_tokens
 
@@ -273,6 +274,7 @@ def _build(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
         add_cluster(g, cluster, 0, counter)
     plain = {n.id for n in graph.nodes if not n.groups}
     tail_side, head_side = PORTS[graph.direction]
+    freed = cut(graph, variant.rows - 1) if variant.rows else frozenset()
     for i, edge in enumerate(graph.edges):
         style = theme.edges.get(edge.kind, theme.edges["unknown"])
         width = float(style.penwidth) + (min(edge.count, 16) ** 0.5 - 1 if edge.count > 1 else 0)
@@ -287,6 +289,8 @@ def _build(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
             attrs["headport"] = head_side
         if variant.cross_minlen > 1 and home.get(edge.source) != home.get(edge.target):
             attrs["minlen"] = str(variant.cross_minlen)
+        if i in freed:  # the flows between the two rows do not rank their ends
+            attrs["constraint"] = "false"
         g.add_edge(edge.source, edge.target, **attrs)
     if legend:
         _add_legend(g, graph, theme, counter)
@@ -378,6 +382,12 @@ SEARCH_NODES = 60  # up to this many nodes every variant is laid out and measure
 SEARCH_EDGES = 150
 KEEP_FIT = 0.85  # a layout competes when its text is at least this share of the largest on a slide
 TEXT_WEIGHT = 30  # score points per 100% of text size lost on a slide
+# wrapping a strip into two rows halves one side and doubles the other: it suits a 16:9
+# slide better once the strip is wider than about twice the slide's own aspect (or taller
+# than about half of it); tried from a little before that, and measured
+WIDE, TALL = 3.0, 1.0
+LEGIBLE_PX = 18  # text this tall on a slide reads easily: larger is no gain worth a worse layout
+COVER_WEIGHT = 6  # score points for a picture that would leave its whole slide box empty
 
 
 def _best_layout(graph: Graph, legend: bool):
@@ -385,14 +395,18 @@ def _best_layout(graph: Graph, legend: bool):
 
     A graph whose direction is left out is also laid out top to bottom; up to
     ``SEARCH_NODES`` nodes and ``SEARCH_EDGES`` edges, each direction with every
-    ``quality.VARIANTS`` setting, its
-    struck and stray labels moved by ``quality.place_labels``. Each
-    layout's measured score (crossings, struck and far labels, detours) grows by
+    ``quality.VARIANTS`` setting and, when its plain layout is a strip (``WIDE``/``TALL``),
+    wrapped into two rows at each of the best boundaries (``quality.ROWS``, ``rows.cut``;
+    a wrap that Graphviz draws with an arrow the wrong way is left out). Struck and stray
+    labels are moved by ``quality.place_labels``. Each layout's measured score (crossings,
+    struck and far labels, detours) grows by ``DETOUR_WEIGHT`` per picture width that its
+    flows run backwards, by ``COVER_WEIGHT`` per slide box left empty, and by
     ``TEXT_WEIGHT`` per 100% of text size lost on a slide against the layout whose text is
-    largest, and layouts under ``KEEP_FIT`` of it are left out; the lowest total wins, ties
-    keep the earlier. Larger graphs are only laid out plainly, and the larger text wins.
-    Top to bottom counts ``SWITCH`` times smaller than it is, so it replaces the spec's
-    left-to-right only when it reads clearly better.
+    largest (text counts up to ``LEGIBLE_PX``: larger is no gain); layouts under
+    ``KEEP_FIT`` of it are left out; the lowest total wins, ties keep the earlier. Larger
+    graphs are only laid out plainly, and the larger text wins. Top to bottom counts
+    ``SWITCH`` times smaller than it is, so it replaces the spec's left-to-right only when
+    it reads clearly better.
     """
     directions = [graph]
     if graph.auto_direction and len(graph.nodes) > 2 and graph.direction in ("LR", "RL"):
@@ -403,10 +417,14 @@ def _best_layout(graph: Graph, legend: bool):
     for d in directions:
         for variant in variants:
             g, subgraphs = _laid_out(d, legend, variant)
-            fit = _slide_fit(g) / (SWITCH if d is not graph else 1.0)
-            tried.append((g, subgraphs, d, fit))
-    largest = max(t[3] for t in tried)
-    kept = [t for t in tried if t[3] >= KEEP_FIT * largest]
+            tried.append((g, subgraphs, d, _slide_fit(g) / (SWITCH if d is not graph else 1.0)))
+        if searched and _strip(tried[-len(variants)][0], d.direction) and cut(d):
+            for variant in ROWS:  # a long chain drawn as a strip: also wrapped into two rows
+                g, subgraphs = _laid_out(d, legend, variant)
+                if not _wrong_way(g):
+                    tried.append((g, subgraphs, d, _slide_fit(g) / (SWITCH if d is not graph else 1.0)))
+    largest = max(_legible(t[3]) for t in tried)
+    kept = [t for t in tried if _legible(t[3]) >= KEEP_FIT * largest]
     if len(variants) > 1:  # labels that a line runs through or that stray are moved beside their line
         for g, subgraphs, d, _ in kept:  # only in the layouts that compete (moving labels keeps the box)
             place_labels(g, d, subgraphs, EDGE_PT, EDGE_WRAP, GROUP_PT)
@@ -416,10 +434,41 @@ def _best_layout(graph: Graph, legend: bool):
 
     def total(t) -> float:
         quality = measure(t[0], t[2], t[1], EDGE_PT, EDGE_WRAP, ICON_PT)
-        return quality.score + TEXT_WEIGHT * (largest / t[3] - 1)
+        return (quality.score + DETOUR_WEIGHT * backtrack(t[0], t[2]) + COVER_WEIGHT * (1 - _slide_cover(t[0]))
+                + TEXT_WEIGHT * (largest / _legible(t[3]) - 1))
 
     g, subgraphs, chosen, _ = min(kept, key=total)
     return g, subgraphs, chosen
+
+
+def _wrong_way(g) -> bool:
+    """True when Graphviz drew an arrow at the tail's end of its edge (it does for some flows
+    freed from ranking whose ends land on one rank): such a layout says the wrong thing."""
+    return any(str(e.attr.get("pos") or "").startswith("s,") and " e," not in f" {e.attr.get('pos')}"
+               for e in g.edges())
+
+
+def _legible(fit: float) -> float:
+    """A layout's scale on a slide, as far as it makes text easier to read: up to the scale
+    at which edge labels are ``LEGIBLE_PX`` tall."""
+    return min(fit, LEGIBLE_PX / EDGE_PT)
+
+
+def _slide_cover(g) -> float:
+    """The share of its slide's picture box that the laid-out graph covers, placed as a slide
+    places it (``archgen/slides/layout.py``; not magnified)."""
+    from archgen.slides.layout import coverage  # plain geometry: no slides stack
+
+    x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
+    return coverage((max(x1 - x0, 1.0), max(y1 - y0, 1.0)), float("inf"))
+
+
+def _strip(g, direction: str) -> bool:
+    """True when the laid-out graph is a strip far wider (left to right) or taller (top to
+    bottom) than a slide, along its direction."""
+    x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
+    aspect = (x1 - x0) / max(y1 - y0, 1.0)
+    return aspect > WIDE if direction in ("LR", "RL") else aspect < TALL
 
 
 def _laid_out(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):

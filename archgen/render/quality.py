@@ -39,11 +39,16 @@ class Variant:
     # components and groups handed to Graphviz in reverse spec order: dot's crossing
     # minimisation starts from the input order and ends in a different local optimum
     reverse: bool = False
+    # a long chain wrapped into two rows (two columns top to bottom) at its ``rows``-th best
+    # boundary (1 the best, 0 not wrapped): see ``rows.cut``
+    rows: int = 0
 
 
 _BASE = (Variant("plain"), Variant("newrank", newrank=True), Variant("spread", cross_minlen=2),
          Variant("wide", cross_minlen=3))
 VARIANTS = _BASE + tuple(Variant(v.name + "-reversed", v.newrank, v.cross_minlen, reverse=True) for v in _BASE)
+# tried too when a picture is far wider (or taller) than a slide
+ROWS = tuple(Variant(f"rows-{n}", rows=n) for n in (1, 2, 3, 4))  # the four best boundaries
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,17 @@ def _walk(clusters: Iterable[GCluster], path: tuple[str, ...] = ()):
         yield from _walk(c.clusters, path + (c.id,))
 
 
+def backtrack(g, graph: Graph) -> float:
+    """How far the flows run against the graph's direction, in widths (heights top to bottom)
+    of the picture: a reader follows a line back across the picture with effort. Zero when
+    every flow points forward, as in an unwrapped layout without cycles."""
+    axis, sign = {"LR": (0, 1), "RL": (0, -1), "TB": (1, -1), "BT": (1, 1)}[graph.direction]
+    bb = _floats(str(g.graph_attr["bb"]))
+    extent = max(bb[axis + 2] - bb[axis], 1.0)
+    at = {n.id: _floats(g.get_node(n.id).attr["pos"])[axis] for n in graph.nodes}
+    return sum(max(0.0, sign * (at[e.source] - at[e.target])) for e in graph.edges) / extent
+
+
 def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int, icon_pt: float = 44) -> Quality:
     """The ``Quality`` of ``g``, the laid-out pygraphviz graph of ``graph`` (``icon_pt``: the
     size of a plain node's icon, where its arrows end; an EMR cluster's end at its border)."""
@@ -234,7 +250,9 @@ def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int, ico
         attrs = g.get_edge(edge.source, edge.target, key=str(i)).attr
         lines.append(spline_points(attrs.get("pos") or ""))
         tip = arrow_tip(attrs.get("pos") or "")
-        if tip is not None and _box_distance(heads[edge.target], tip) > OFF_ICON:
+        if tip is None and (attrs.get("pos") or "").startswith("s,"):
+            off_icon += 1  # Graphviz drew the arrow at the tail's end: it points the wrong way
+        elif tip is not None and _box_distance(heads[edge.target], tip) > OFF_ICON:
             off_icon += 1
         lp = attrs.get("lp")
         labels.append(_label_box(lp, edge.label or "", edge.warning, label_pt, wrap_at)

@@ -1,0 +1,106 @@
+"""Where to wrap a long chain into two rows, so that a wide picture suits a slide.
+
+Graphviz's ``dot`` puts every node on a rank along the graph's direction (columns in a
+left-to-right layout) and nothing else: a long pipeline becomes a thin strip. Freeing the
+flows that cross one rank boundary from ranking (``constraint=false``) lets the nodes after
+it start again at the first rank, beside the nodes before it: the chain is drawn as two
+rows (two columns top to bottom), joined by the freed flows. Which boundary is cut is
+chosen here, on the graph model; the renderer lays the cut graph out as one more candidate
+and keeps it only when it measures better (``graphviz._best_layout``).
+"""
+
+from __future__ import annotations
+
+from archgen.render.graph import GCluster, Graph
+
+MIN_RANKS = 4  # a chain shorter than this has nothing to wrap
+SPLIT_COST = 4  # a group cut into both rows costs this many crossing flows
+# the cut stays in the middle half of the chain, so both rows are long enough to matter
+LOW, HIGH = 0.25, 0.75
+
+
+def ranks(graph: Graph) -> dict[str, int]:
+    """Each node's rank as ``dot`` would first give it: the longest path from a source.
+
+    Flows that close a cycle (met again while still on the walk's path) are left out, as
+    ``dot`` reverses them.
+    """
+    after: dict[str, list[str]] = {n.id: [] for n in graph.nodes}
+    for edge in graph.edges:
+        if edge.source in after and edge.target in after:
+            after[edge.source].append(edge.target)
+    order: list[str] = []  # reverse post-order of a depth-first walk: a topological order
+    state: dict[str, int] = {}  # 1 on the walk's path, 2 done
+    forward: set[tuple[str, str]] = set()
+    for root in after:
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(after[root]))]
+        while stack:  # iterative, so a deep chain cannot exhaust the recursion limit
+            node, todo = stack[-1]
+            nxt = next(todo, None)
+            if nxt is None:
+                stack.pop()
+                state[node] = 2
+                order.append(node)
+            elif state.get(nxt) != 1:
+                forward.add((node, nxt))
+                if nxt not in state:
+                    state[nxt] = 1
+                    stack.append((nxt, iter(after[nxt])))
+    rank = dict.fromkeys(after, 0)
+    for node in reversed(order):
+        for nxt in after[node]:
+            if (node, nxt) in forward:
+                rank[nxt] = max(rank[nxt], rank[node] + 1)
+    return rank
+
+
+def _spans(clusters: tuple[GCluster, ...], rank: dict[str, int]) -> list[tuple[int, int]]:
+    """The first and last rank of every group, nested ones too."""
+    spans: list[tuple[int, int]] = []
+    todo = list(clusters)
+    while todo:
+        cluster = todo.pop()
+        members = [m for c in _within(cluster) for m in c.nodes if m in rank]
+        if members:
+            spans.append((min(rank[m] for m in members), max(rank[m] for m in members)))
+        todo.extend(cluster.clusters)
+    return spans
+
+
+def _within(cluster: GCluster):
+    todo = [cluster]
+    while todo:
+        c = todo.pop()
+        yield c
+        todo.extend(c.clusters)
+
+
+def cut(graph: Graph, choice: int = 0) -> frozenset[int]:
+    """The indices of the flows to free so that the graph wraps into two rows; empty when it
+    is too short to wrap.
+
+    The boundary chosen is the one in the middle half of the chain that the fewest flows
+    cross, each group cut in two counting ``SPLIT_COST`` flows; ties take the one nearest
+    the middle, then the earlier. ``choice`` 1 is the next best boundary, and so on.
+    """
+    rank = ranks(graph)
+    length = max(rank.values(), default=0) + 1
+    if length < MIN_RANKS:
+        return frozenset()
+    spans = _spans(graph.clusters, rank)
+    ends = [(rank.get(e.source), rank.get(e.target)) for e in graph.edges]
+
+    def crossing(k: int) -> list[int]:
+        return [i for i, (a, b) in enumerate(ends)
+                if a is not None and b is not None and min(a, b) < k <= max(a, b)]
+
+    def cost(k: int) -> tuple[float, float]:
+        split = sum(1 for lo, hi in spans if lo < k <= hi)
+        return len(crossing(k)) + SPLIT_COST * split, abs(k - length / 2)
+
+    candidates = range(max(1, round(length * LOW)), min(length - 1, round(length * HIGH)) + 1)
+    ranked = sorted(candidates, key=cost)
+    return frozenset(crossing(ranked[choice])) if choice < len(ranked) else frozenset()

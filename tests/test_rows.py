@@ -1,0 +1,94 @@
+"""Wrapping a long chain into two rows: the ranks, the boundaries cut, and the layout chosen."""
+
+from __future__ import annotations
+
+import pygraphviz as pgv
+
+from archgen.check import check_file
+from archgen.render import graphviz
+from archgen.render.graph import build_graph
+from archgen.render.quality import ROWS, VARIANTS, backtrack
+from archgen.render.rows import cut, ranks
+from benchmarks.layout_metrics import measure as metrics
+from benchmarks.layout_metrics import parse_svg
+from tests.conftest import FIXTURES, ROOT
+
+ROWS_DIR = FIXTURES / "rows"
+
+
+def _graph(path):
+    return build_graph(check_file(path).spec, "x")
+
+
+def test_ranks_are_longest_paths_and_leave_a_cycle_out():
+    assert ranks(_graph(ROWS_DIR / "cycle.yaml")) == {"app": 0, "k1": 1, "f1": 2, "k2": 3, "f2": 4, "f3": 4}
+    assert ranks(_graph(ROOT / "specs" / "clickstream.archgen.yaml")) == {
+        "web": 0, "clicks": 1, "delivery": 2, "lake": 3, "dwh": 3, "catalog": 4, "sql": 5, "bi": 6}
+
+
+def test_boundaries_are_ranked_by_flows_cut_then_groups_split_then_the_middle():
+    graph = _graph(ROOT / "specs" / "clickstream.archgen.yaml")
+    # flows: web>clicks 0, clicks>delivery 1, delivery>lake 2, delivery>dwh 3, lake>catalog 4,
+    # catalog>sql 5, lake>sql 6, sql>bi 7, dwh>bi 8; Ingestion = ranks 1-2, Storage = rank 3
+    assert [sorted(cut(graph, n)) for n in range(5)] == [[2, 3], [4, 6, 8], [5, 6, 8], [1], []]
+    # the flow closing the cycle (f2 -> k1) crosses no boundary between its ranks' order
+    assert [sorted(cut(_graph(ROWS_DIR / "cycle.yaml"), n)) for n in range(5)] == [[0], [1, 4], [2, 4], [3, 4, 5], []]
+
+
+def test_a_short_chain_is_not_wrapped():
+    assert cut(_graph(ROWS_DIR / "short.yaml")) == frozenset()
+
+
+def test_a_deep_chain_is_ranked_without_recursion(tmp_path):
+    n = 3000
+    names = " -> ".join(f"f{i}" for i in range(n))
+    spec = tmp_path / "deep.yaml"
+    spec.write_text("archgen: 1\ntitle: deep\nanalytics:\n" + "".join(f"  f{i}: lambda\n" for i in range(n))
+                    + f"flows:\n  - {names}\n", encoding="utf-8")
+    result = check_file(spec)
+    assert ranks(build_graph(result.spec, "x"))["f2999"] == 2999
+
+
+def test_freed_flows_do_not_rank_their_ends():
+    graph = _graph(ROOT / "specs" / "clickstream.archgen.yaml")
+    g, _ = graphviz._build(graph, False, ROWS[0])
+    freed = sorted(int(k) for u, v, k in g.edges(keys=True) if g.get_edge(u, v, k).attr.get("constraint") == "false")
+    assert freed == [2, 3]
+    g, _ = graphviz._build(graph, False, VARIANTS[0])
+    assert [e for e in g.edges() if e.attr.get("constraint") == "false"] == []
+
+
+def test_an_arrow_drawn_at_the_tail_is_the_wrong_way():
+    g = pgv.AGraph(directed=True)
+    g.add_edge("a", "b", pos="e,10,0 0,0 3,0 7,0 10,0")
+    assert not graphviz._wrong_way(g)
+    g.add_edge("b", "c", pos="s,10,0 10,0 13,0 17,0 20,0")
+    assert graphviz._wrong_way(g)
+
+
+def test_backtrack_is_the_distance_flows_run_against_the_direction_in_picture_widths():
+    graph = _graph(ROWS_DIR / "short.yaml")  # app -> k -> f
+    g, _ = graphviz._build(graph, False)
+    g.graph_attr["bb"] = "0,0,400,100"
+    for name, x in (("app", 300), ("k", 100), ("f", 200)):
+        g.get_node(name).attr["pos"] = f"{x},50"
+    assert backtrack(g, graph) == 0.5  # app -> k runs 200 pt back; k -> f forward
+    assert backtrack(g, graph.__class__(**{**graph.__dict__, "direction": "RL"})) == 0.25
+
+
+def test_a_strip_is_wrapped_when_it_reads_better(cli, tmp_path):
+    """clickstream is a strip of 3.9:1 laid out in one row; wrapped it fits a slide."""
+    out = tmp_path / "out"
+    assert cli("render", ROOT / "specs" / "clickstream.archgen.yaml", "-T", "svg", "-o", out).exit_code == 0
+    m = metrics(parse_svg((out / "clickstream.svg").read_text(encoding="utf-8")))
+    shape = (m["aspect"], m["text_px_slide"], m["crossings"], m["struck_own"], m["struck_other"])
+    assert shape == (1.54, 20.6, 2, 0, 0)
+
+
+def test_a_wrap_with_a_loop_loses_to_a_clean_one(cli, tmp_path):
+    """emr-spark's best boundary (after the cluster) draws a looping flow; the third (before
+    it) draws none and is kept."""
+    out = tmp_path / "out"
+    assert cli("render", ROOT / "specs" / "emr-spark.archgen.yaml", "-T", "svg", "-o", out).exit_code == 0
+    m = metrics(parse_svg((out / "emr-spark.svg").read_text(encoding="utf-8")))
+    assert (m["aspect"], m["loops"], m["crossings"]) == (1.41, 0, 0)
