@@ -71,6 +71,43 @@ def test_fan_out_is_labelled_once_and_written_labels_stay(cli, tmp_path):
     }
 
 
+def _graph_labels(spec, **kwargs) -> dict[tuple[str, str], str | None]:
+    from archgen.check import check_file
+    from archgen.render.graph import build_graph
+
+    return {(e.source, e.target): e.label for e in build_graph(check_file(spec).spec, "x", **kwargs).edges}
+
+
+def test_fan_in_chain_and_bundle_are_labelled_once_and_written_labels_stay():
+    assert _graph_labels(FIXTURES / "label-repeats.yaml") == {
+        # a bundle from Streaming into Archive: once; the same mechanism from Kafka is another bundle
+        ("clicks", "click_fh"): "stream source", ("logs", "log_fh"): None, ("topics", "change_fh"): "stream source",
+        # a fan-in into the raw zone: once
+        ("click_fh", "raw"): "delivery", ("log_fh", "raw"): None, ("change_fh", "raw"): None,
+        # a chain through the job: once; the spec's own "connector" out of the same job stays
+        ("raw", "job"): "connector", ("job", "curated"): None, ("job", "rejects"): "connector",
+        # the same mechanism far from the others: its own label
+        ("clicks", "detect"): "connector",
+    }
+
+
+def test_repeated_labels_are_dropped_from_the_drawing(cli, tmp_path):
+    labels = _edge_labels(_svg(cli, tmp_path, FIXTURES / "label-repeats.yaml"))
+    assert sorted(label for label in labels.values() if label) == [
+        "connector", "connector", "connector", "delivery", "stream source", "stream source"]
+    assert labels[("job", "rejects")] == "connector"  # written in the spec
+
+
+def test_overview_labels_are_chosen_among_the_edges_it_draws():
+    assert _graph_labels(FIXTURES / "label-repeats.yaml", collapse=True) == {
+        ("streaming", "archive"): "2 flows", ("kafka", "archive"): "stream source", ("archive", "lake"): "3 flows"}
+    labels = _graph_labels(ROOT / "benchmarks" / "specs" / "enterprise.yaml", collapse=True)
+    assert labels[("cdc", "lake")] == "DMS"  # the ERP task's "DMS", dropped in the full picture, says
+    # what the overview's group does not; "delivery" out of the Delivery group says what it says
+    assert labels[("delivery", "serving")] is None
+    assert labels[("databases", "cdc")] == "4 flows" and labels[("lake", "serving")] == "4 flows"
+
+
 def test_emr_cluster_has_a_header_and_badges(cli, tmp_path):
     svg = html.unescape(_svg(cli, tmp_path, FIXTURES / "emr-spot-core.yaml").decode())
     drawing = parse_svg(svg)
@@ -110,8 +147,9 @@ def test_large_diagram_gets_the_layout_with_the_fewest_problems(cli, tmp_path):
     assert ("telemetry", "detect") not in spread and ("bi", "analysts") not in spread  # inside one group
     m = measure(parse_svg((tmp_path / "enterprise.svg").read_bytes()))
     # the plain top-to-bottom layout had 41 crossings, 4 edges through foreign groups, 1 loop, 7.0 px;
-    # arrows on fixed sides of the icons and the spec's order only, 27 crossings at 6.1 px
-    assert (m["crossings"], m["foreign"], m["loops"], m["text_px_slide"]) == (12, 1, 0, 6.7)
+    # arrows on fixed sides of the icons and the spec's order only, 27 crossings at 6.1 px; with repeated labels
+    # drawn once per chain and bundle, 11
+    assert (m["crossings"], m["foreign"], m["loops"], m["text_px_slide"]) == (11, 1, 0, 6.7)
     assert (m["struck_own"], m["struck_other"], m["far_labels"], m["overlaps"]) == (0, 0, 0, 0)
 
 

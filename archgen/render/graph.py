@@ -149,25 +149,39 @@ def _repeats_name(label: str, names: Iterable[str]) -> bool:
     return any(lab and (lab == _norm(n) or lab in _norm(n)) for n in names if n)
 
 
-def tidy_labels(edges: list[GEdge], names: dict[str, tuple[str, ...]]) -> list[GEdge]:
+def tidy_labels(edges: list[GEdge], names: dict[str, tuple[str, ...]],
+                groups: dict[str, str] | None = None) -> list[GEdge]:
     """Drop generated labels that add nothing; labels written in the spec always stay.
 
     A generated label goes when it repeats its source's or target's name, when it is only the name of
-    the line's kind ("query" on a query line), or when it repeats a label already drawn on
-    another edge of the same fan-out (same source) or fan-in (same target).
+    the line's kind ("query" on a query line), or when it repeats, with the same line kind, a label
+    that already stands on a neighbouring edge: one that shares an end with it (a fan-out from one
+    source, a fan-in into one target, or the next edge of a chain through a component), or one
+    between the same two groups (``groups``: each component's innermost group), a bundle of parallel
+    edges. A label stands on an edge where it is drawn or where it was dropped as such a repeat, so
+    a chain or a bundle is labelled once; a label that an end's name says does not stand, so the
+    other edges of that end keep theirs. An edge that stands for several flows (``count``) keeps
+    its count.
     """
+    groups = groups or {}
     out: list[GEdge] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, ...]] = set()
     for edge in edges:
         label = edge.label
-        if label and not edge.written:
+        if label and not edge.written and edge.count == 1:
             key = _norm(label)
-            if (_repeats_name(label, names.get(edge.source_component, ()))
-                    or _repeats_name(label, names.get(edge.target_component, ())) or key == _norm(edge.kind)
-                    or ("out", edge.source_component, key) in seen or ("in", edge.target_component, key) in seen):
+            src, dst = edge.source_component, edge.target_component
+            near = [("at", src, edge.kind, key), ("at", dst, edge.kind, key)]
+            a, b = groups.get(src), groups.get(dst)
+            if a and b and a != b:
+                near.append(("between", a, b, edge.kind, key))
+            if (_repeats_name(label, names.get(src, ())) or _repeats_name(label, names.get(dst, ()))
+                    or key == _norm(edge.kind)):
                 label = None
-            seen.add(("out", edge.source_component, key))
-            seen.add(("in", edge.target_component, key))
+            else:
+                if any(k in seen for k in near):
+                    label = None
+                seen.update(near)
         out.append(edge if label == edge.label else replace(edge, label=label))
     return out
 
@@ -283,13 +297,17 @@ def build_graph(spec: Spec, name: str, theme: str | None = None,
     nodes = [replace(n, icon=themed(n.icon), groups=tuple(replace(g, icon=themed(g.icon)) for g in n.groups))
              for n in nodes]
     graph = Graph(name=name, title=spec.title, direction=spec.direction, theme=theme or spec.theme,
-                  nodes=tuple(nodes), edges=tuple(tidy_labels(edges, names)),
+                  nodes=tuple(nodes), edges=tuple(edges),
                   clusters=_clusters(spec), kinds=tuple(kinds), auto_direction=spec.direction_auto)
     if collapse:
         from archgen.render.collapse import collapse_groups
 
+        # labels are chosen among the edges the overview draws: a flow inside a group is not
+        # there to carry the label of its neighbours
         graph = collapse_groups(graph, spec, services)
-    return graph
+        names |= {gid: (group.label or gid,) for gid, group in spec.groups.items()}
+        return replace(graph, edges=tuple(tidy_labels(list(graph.edges), names)))
+    return replace(graph, edges=tuple(tidy_labels(edges, names, spec.component_groups())))
 
 
 def _ignored(spec: Spec, finding: Finding) -> bool:
