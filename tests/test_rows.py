@@ -91,4 +91,4 @@ def test_a_wrap_with_a_loop_loses_to_a_clean_one(cli, tmp_path):
     out = tmp_path / "out"
     assert cli("render", ROOT / "specs" / "emr-spark.archgen.yaml", "-T", "svg", "-o", out).exit_code == 0
     m = metrics(parse_svg((out / "emr-spark.svg").read_text(encoding="utf-8")))
-    assert (m["aspect"], m["loops"], m["crossings"]) == (1.41, 0, 0)
+    assert (m["aspect"], m["loops"], m["crossings"]) == (1.29, 0, 0)
