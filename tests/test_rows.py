@@ -92,3 +92,23 @@ def test_a_wrap_with_a_loop_loses_to_a_clean_one(cli, tmp_path):
     assert cli("render", ROOT / "specs" / "emr-spark.archgen.yaml", "-T", "svg", "-o", out).exit_code == 0
     m = metrics(parse_svg((out / "emr-spark.svg").read_text(encoding="utf-8")))
     assert (m["aspect"], m["loops"], m["crossings"]) == (1.29, 0, 0)
+
+
+def test_more_rows_take_the_best_boundary_within_each_share_of_the_chain():
+    graph = _graph(ROWS_DIR / "chain.yaml")  # app -> k0 -> f0 -> ... -> k7 -> f7: 17 ranks, flow i from rank i
+    assert [sorted(cut(graph, 0, rows)) for rows in (2, 3, 4, 5)] == [[7], [5, 10], [3, 7, 12], [2, 6, 9, 13]]
+    assert cut(graph, 1, 3) == frozenset()  # more rows than two: one choice only
+    assert cut(graph, 0, 9) == frozenset()  # rows of one rank each are no wrap
+
+
+def test_a_long_chain_is_drawn_in_rows_in_reading_order(cli, tmp_path):
+    out = tmp_path / "out"
+    assert cli("render", ROWS_DIR / "chain.yaml", "-T", "svg", "-o", out).exit_code == 0
+    drawing = parse_svg((out / "chain.svg").read_text(encoding="utf-8"))
+    m = metrics(drawing)
+    assert (m["aspect"], m["text_px_slide"], m["loops"]) == (1.7, 17.7, 0)
+    rows = [["app", "k0", "f0", "k1"], ["f1", "k2", "f2", "k3"], ["f3", "k4", "f4", "k5", "f5"],
+            ["k6", "f6", "k7", "f7"]]
+    tops = [[drawing.nodes[n].box.y0 for n in row] for row in rows]
+    for upper, lower in zip(tops, tops[1:]):
+        assert max(upper) < min(lower)  # each row wholly under the one before

@@ -274,7 +274,7 @@ def _build(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
         add_cluster(g, cluster, 0, counter)
     plain = {n.id for n in graph.nodes if not n.groups}
     tail_side, head_side = PORTS[graph.direction]
-    freed = cut(graph, variant.rows - 1) if variant.rows else frozenset()
+    freed = cut(graph, variant.rows - 1, variant.bands) if variant.rows else frozenset()
     for i, edge in enumerate(graph.edges):
         style = theme.edges.get(edge.kind, theme.edges["unknown"])
         width = float(style.penwidth) + (min(edge.count, 16) ** 0.5 - 1 if edge.count > 1 else 0)
@@ -396,8 +396,9 @@ def _best_layout(graph: Graph, legend: bool):
     A graph whose direction is left out is also laid out top to bottom; up to
     ``SEARCH_NODES`` nodes and ``SEARCH_EDGES`` edges, each direction with every
     ``quality.VARIANTS`` setting and, when its plain layout is a strip (``WIDE``/``TALL``),
-    wrapped into two rows at each of the best boundaries (``quality.ROWS``, ``rows.cut``;
-    a wrap that Graphviz draws with an arrow the wrong way is left out). Struck and stray
+    wrapped into two rows at each of the best boundaries and into more rows while they
+    leave it no more than twice as tall as wide (``quality.ROWS``, ``rows.cut``; a wrap that
+    Graphviz draws with an arrow the wrong way is left out). Struck and stray
     labels are moved by ``quality.place_labels``. Each layout's measured score (crossings,
     struck and far labels, detours) grows by ``DETOUR_WEIGHT`` per picture width that its
     flows run backwards, by ``COVER_WEIGHT`` per slide box left empty, and by
@@ -419,7 +420,10 @@ def _best_layout(graph: Graph, legend: bool):
             g, subgraphs = _laid_out(d, legend, variant)
             tried.append((g, subgraphs, d, _slide_fit(g) / (SWITCH if d is not graph else 1.0)))
         if searched and _strip(tried[-len(variants)][0], d.direction) and cut(d):
-            for variant in ROWS:  # a long chain drawn as a strip: also wrapped into two rows
+            aspect = _aspect(tried[-len(variants)][0], d.direction)
+            for variant in ROWS:  # a long chain drawn as a strip: also wrapped into rows
+                if variant.bands ** 2 > 2 * aspect or not cut(d, variant.rows - 1, variant.bands):
+                    continue  # so many rows would make it twice as tall as wide
                 g, subgraphs = _laid_out(d, legend, variant)
                 if not _wrong_way(g):
                     tried.append((g, subgraphs, d, _slide_fit(g) / (SWITCH if d is not graph else 1.0)))
@@ -463,12 +467,17 @@ def _slide_cover(g) -> float:
     return coverage((max(x1 - x0, 1.0), max(y1 - y0, 1.0)), float("inf"))
 
 
+def _aspect(g, direction: str) -> float:
+    """The laid-out graph's length along its direction over its breadth across it."""
+    x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
+    w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    return w / h if direction in ("LR", "RL") else h / w
+
+
 def _strip(g, direction: str) -> bool:
     """True when the laid-out graph is a strip far wider (left to right) or taller (top to
     bottom) than a slide, along its direction."""
-    x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
-    aspect = (x1 - x0) / max(y1 - y0, 1.0)
-    return aspect > WIDE if direction in ("LR", "RL") else aspect < TALL
+    return _aspect(g, direction) > (WIDE if direction in ("LR", "RL") else 1 / TALL)
 
 
 def _laid_out(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):

@@ -39,16 +39,19 @@ class Variant:
     # components and groups handed to Graphviz in reverse spec order: dot's crossing
     # minimisation starts from the input order and ends in a different local optimum
     reverse: bool = False
-    # a long chain wrapped into two rows (two columns top to bottom) at its ``rows``-th best
-    # boundary (1 the best, 0 not wrapped): see ``rows.cut``
+    # a long chain wrapped into ``bands`` rows (columns top to bottom) at its ``rows``-th
+    # best boundaries (1 the best, 0 not wrapped): see ``rows.cut``
     rows: int = 0
+    bands: int = 2
 
 
 _BASE = (Variant("plain"), Variant("newrank", newrank=True), Variant("spread", cross_minlen=2),
          Variant("wide", cross_minlen=3))
 VARIANTS = _BASE + tuple(Variant(v.name + "-reversed", v.newrank, v.cross_minlen, reverse=True) for v in _BASE)
 # tried too when a picture is far wider (or taller) than a slide
-ROWS = tuple(Variant(f"rows-{n}", rows=n) for n in (1, 2, 3, 4))  # the four best boundaries
+# two rows at each of the four best boundaries, then three, four and five rows
+ROWS = (tuple(Variant(f"rows-{n}", rows=n) for n in (1, 2, 3, 4))
+        + tuple(Variant(f"bands-{b}", rows=1, bands=b) for b in (3, 4, 5)))
 
 
 @dataclass(frozen=True)

@@ -78,17 +78,19 @@ def _within(cluster: GCluster):
         todo.extend(c.clusters)
 
 
-def cut(graph: Graph, choice: int = 0) -> frozenset[int]:
-    """The indices of the flows to free so that the graph wraps into two rows; empty when it
-    is too short to wrap.
+def cut(graph: Graph, choice: int = 0, rows: int = 2) -> frozenset[int]:
+    """The indices of the flows to free so that the graph wraps into ``rows`` rows; empty
+    when it is too short to wrap so.
 
-    The boundary chosen is the one in the middle half of the chain that the fewest flows
-    cross, each group cut in two counting ``SPLIT_COST`` flows; ties take the one nearest
-    the middle, then the earlier. ``choice`` 1 is the next best boundary, and so on.
+    Into two rows, the boundary chosen is the one in the middle half of the chain that the
+    fewest flows cross, each group cut in two counting ``SPLIT_COST`` flows; ties take the
+    one nearest the middle, then the earlier; ``choice`` 1 is the next best boundary, and so
+    on. Into more rows, each boundary is the best so ranked within its share of the chain
+    (the ``j``-th of ``rows - 1`` around ``j / rows`` of its length).
     """
     rank = ranks(graph)
     length = max(rank.values(), default=0) + 1
-    if length < MIN_RANKS:
+    if length < max(MIN_RANKS, 2 * rows):
         return frozenset()
     spans = _spans(graph.clusters, rank)
     ends = [(rank.get(e.source), rank.get(e.target)) for e in graph.edges]
@@ -97,10 +99,20 @@ def cut(graph: Graph, choice: int = 0) -> frozenset[int]:
         return [i for i, (a, b) in enumerate(ends)
                 if a is not None and b is not None and min(a, b) < k <= max(a, b)]
 
-    def cost(k: int) -> tuple[float, float]:
-        split = sum(1 for lo, hi in spans if lo < k <= hi)
-        return len(crossing(k)) + SPLIT_COST * split, abs(k - length / 2)
+    def ranked(low: float, high: float, middle: float) -> list[int]:
+        def cost(k: int) -> tuple[float, float]:
+            split = sum(1 for lo, hi in spans if lo < k <= hi)
+            return len(crossing(k)) + SPLIT_COST * split, abs(k - middle)
 
-    candidates = range(max(1, round(length * LOW)), min(length - 1, round(length * HIGH)) + 1)
-    ranked = sorted(candidates, key=cost)
-    return frozenset(crossing(ranked[choice])) if choice < len(ranked) else frozenset()
+        return sorted(range(max(1, round(low)), min(length - 1, round(high)) + 1), key=cost)
+
+    if rows == 2:
+        best = ranked(length * LOW, length * HIGH, length / 2)
+        return frozenset(crossing(best[choice])) if choice < len(best) else frozenset()
+    if choice:
+        return frozenset()
+    share = length / rows
+    freed: set[int] = set()
+    for j in range(1, rows):
+        freed.update(crossing(ranked(j * share - share / 2, j * share + share / 2, j * share)[0]))
+    return frozenset(freed)
