@@ -191,3 +191,20 @@ def test_a_worker_stopped_while_idle_exits_at_once_and_while_drawing_unwinds(dra
         "    print('unwound', exc.code)\n")
     proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
     assert (proc.returncode, proc.stdout, proc.stderr) == (code, out, "")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_graphviz_warning_from_a_drawing_process_is_printed_once_by_the_cli(tmp_path, jobs):
+    docs = _docs(tmp_path)  # two specs, so --jobs 2 draws in two worker processes
+    shutil.copyfile(FIXTURES / "hostile" / "wide-pipeline.yaml", docs / "wide.archgen.yaml")
+    proc = subprocess.run([sys.executable, "-m", "archgen", "build", str(docs), "-o", str(tmp_path / "out"),
+                           "--jobs", jobs, "--scale", "8", "-T", "png"], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[:2] == [
+        "archgen: warning: graphviz: wide.png is drawn at 32,767×3,510 px instead of 51,977×5,568 px: "
+        "a PNG has at most 32,767 px a side, so Graphviz scaled the picture down to 63.0%",
+        "    hint: draw parts of it as views (--view), an overview with --collapse, the other direction "
+        "(`direction: TB` or `LR`), or use a lower --scale"]
+    assert len(lines) == 3 and lines[2].startswith("built 2, unchanged 0, failed 0, removed 0 in ")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,6 +151,8 @@ def _draw(todo: list[Task], report: BuildReport, manifest: Manifest, refs: dict[
     """Draw the stale outputs and record what was written in the manifest."""
     by_path = {str(s.path): s for s in report.specs}
     for done in run(todo, options.jobs, progress):
+        for message, category in done.warnings:  # raised in a drawing process: raised again here
+            warnings.warn(message, category, stacklevel=2)
         outcome = by_path[done.spec]
         if done.error:
             message, hint = done.error

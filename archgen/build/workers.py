@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import signal
+import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -37,9 +39,13 @@ class Task:
 
 @dataclass(frozen=True)
 class Done:
+    """What drawing one spec gave: the files written, or the error; and the warnings raised
+    while drawing (``(message, category)``), which the caller raises again in its own process."""
+
     spec: str
     written: tuple[str, ...] = ()
     error: tuple[str, str | None] | None = None  # message, hint: the drawing failed (exit 3)
+    warnings: tuple[tuple[str, type[Warning]], ...] = ()
 
 
 def run(tasks: list[Task], jobs: int | None, progress: Progress | None) -> Iterator[Done]:
@@ -142,7 +148,12 @@ def draw_task(task: Task) -> Done:
     global _drawing
     _drawing = True
     try:
-        return _draw_task(task)
+        # A worker process has no CLI to print its warnings (they would come out in Python's
+        # format, or not at all): they travel back with the result, in one job as in many.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            done = _draw_task(task)
+        return dataclasses.replace(done, warnings=tuple((str(w.message), w.category) for w in caught))
     finally:
         _drawing = False
 
