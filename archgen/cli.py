@@ -323,6 +323,27 @@ def _refuse_shared_outputs(inputs: list[SpecInput], output: Path) -> None:
         first[name] = spec.name
 
 
+def _refuse_shared_files(results, output: Path, options, views, full: bool, strict: bool) -> None:
+    """Specs with different stems may still write one file (``x.yaml``'s view ``v`` and
+    ``x--v.yaml``): refused like a shared stem, before anything is drawn."""
+    from archgen.render.naming import stem
+    from archgen.render.plan import SHARED_HINT, planned_outputs, shared_output
+
+    files: dict[str, list[str]] = {}
+    for result in results:
+        if result.spec is None or not result.ok(strict):
+            continue  # not drawn
+        try:
+            files[result.file] = [o.file for o in planned_outputs(result.spec, stem(result.file), options,
+                                                                  views, full)]
+        except ArchgenError:  # an unknown view: reported for this spec when it is drawn
+            continue
+    shared = shared_output(files)
+    if shared:
+        file, first, second = shared
+        raise UsageError(f"{first} and {second} would both be drawn into {output / file}", hint=SHARED_HINT)
+
+
 @app.command()
 def render(
     ctx: typer.Context,
@@ -363,6 +384,8 @@ def render(
         inputs = _inputs(specs, stdin_filename or ("stdin.yaml" if STDIN in specs else None), s["max_bytes"])
         _refuse_shared_outputs(inputs, output)
         results = _check_all(inputs, s["ignore"], s["max_bytes"], config, collapse=collapse)
+        _refuse_shared_files(results, output, options, ["*"] if all_views else view, all_views or not view,
+                             strict)
     except ArchgenError as exc:
         raise _fail(exc) from None
     _config_findings(config, quiet, color)

@@ -112,3 +112,32 @@ def test_check_on_a_folder_skips_links_out_of_it(tmp_path):
     assert out.returncode == 0, out.stderr
     # good and inside (linked is the same file): not the link out of the tree, nor the others
     assert out.stderr == "2 spec(s) checked: 0 error(s), 0 warning(s)\n"
+
+
+def test_a_spec_named_like_another_specs_view_is_refused_by_render(tmp_path):
+    first, second = FIXTURES / "hostile" / "stem-clash.yaml", FIXTURES / "hostile" / "stem-clash--v.yaml"
+    out = _archgen("render", first, second, "-o", tmp_path / "out", "--all-views")
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [
+        f"archgen: error: {first} and {second} would both be drawn into {tmp_path / 'out' / 'stem-clash--v.png'}",
+        "    hint: outputs are named <stem>[--<view>[-<step>]], so a spec named like another's view writes "
+        "that view's files: rename a spec or a view, or draw them into different folders"]
+    assert not (tmp_path / "out").exists()
+    # without the views nothing is shared: both whole diagrams are drawn
+    assert _archgen("render", first, second, "-o", tmp_path / "out", "-T", "svg").returncode == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["stem-clash--v.svg", "stem-clash.svg"]
+
+
+def test_a_spec_named_like_another_specs_view_is_refused_by_build(tmp_path):
+    import shutil
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name in ("stem-clash.yaml", "stem-clash--v.yaml"):
+        shutil.copyfile(FIXTURES / "hostile" / name, docs / name.replace(".yaml", ".archgen.yaml"))
+    out = _archgen("build", docs, "-o", tmp_path / "out")
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[0] == (
+        f"archgen: error: {docs / 'stem-clash--v.archgen.yaml'} and {docs / 'stem-clash.archgen.yaml'} "
+        "would both write stem-clash--v.png")
+    assert not (tmp_path / "out").exists()

@@ -28,7 +28,7 @@ from archgen.findings import Finding
 from archgen.model.loader import Limits
 from archgen.render.naming import stem
 from archgen.render.options import RenderOptions
-from archgen.render.plan import ALL_VIEWS, planned_outputs
+from archgen.render.plan import ALL_VIEWS, SHARED_HINT, planned_outputs, shared_output
 from archgen.specfiles import find_specs
 
 
@@ -215,6 +215,10 @@ def _check_specs(paths: list[Path], options: BuildOptions) -> list[SpecOutcome]:
             outcome.outputs = output_keys(source, name, options.render,
                                           planned_outputs(result.spec, name, options.render, [ALL_VIEWS]))
         out.append(outcome)
+    shared = shared_output({str(s.path): list(s.outputs) for s in out})
+    if shared:  # the stems differ, but one spec's view is named like the other spec
+        file, first, second = shared
+        raise UsageError(f"{first} and {second} would both write {file}", hint=SHARED_HINT)
     return out
 
 

@@ -69,3 +69,21 @@ def planned_outputs(spec: Spec, name: str, options: RenderOptions,
         suffix = state.suffix if state is not None else ""
         out.extend(Output(output_name(name, suffix, fmt), fmt, suffix, state) for fmt in options.formats)
     return out
+
+
+SHARED_HINT = ("outputs are named <stem>[--<view>[-<step>]], so a spec named like another's view writes "
+               "that view's files: rename a spec or a view, or draw them into different folders")
+
+
+def shared_output(files: dict[str, list[str]]) -> tuple[str, str, str] | None:
+    """The first output file two specs would both write, as ``(file, first spec, second spec)``;
+    ``files`` maps each spec to the file names it writes, in drawing order. ``x.yaml`` with a
+    view ``v`` and a spec ``x--v.yaml`` both write ``x--v.<format>``."""
+    first: dict[str, str] = {}
+    for spec, names in files.items():
+        for name in names:
+            other = first.setdefault(name, spec)
+            if other != spec:
+                return name, other, spec
+    return None
+
