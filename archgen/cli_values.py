@@ -40,8 +40,13 @@ def _bad(message: str, param, ctx):
 
 def _range(info) -> str:
     if info.min is not None and info.max is not None:
-        return f"{info.min:g} to {info.max:g}"
-    return f"{info.min:g} or more" if info.min is not None else f"{info.max:g} or less"
+        return f"{_number(info.min)} to {_number(info.max)}"
+    return f"{_number(info.min)} or more" if info.min is not None else f"{_number(info.max)} or less"
+
+
+def _number(bound: float) -> str:
+    """``0.25``, ``8``, ``1,073,741,824``: a bound as a person writes it, never ``1.07374e+09``."""
+    return f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
 
 
 class _Refused(Exception):

@@ -85,6 +85,8 @@ def test_every_plain_value_is_the_one_typers_adapter_gives():
     (["render", str(SPEC), "--scale", "9"], "Invalid value for '--scale': '9' is out of range: use 0.25 to 8"),
     (["build", str(ROOT / "specs"), "--jobs", "0"],
      "Invalid value for '--jobs' / '-j': '0' is out of range: use 1 or more"),
+    (["check", str(SPEC), "--max-bytes", "9223372036854775807"],
+     "Invalid value for '--max-bytes': '9223372036854775807' is out of range: use 1 to 1,073,741,824"),
     (["build", str(ROOT / "specs"), "--jobs", "two"], "Invalid value for '--jobs' / '-j': 'two' is not a whole number"),
     (["check", str(SPEC), "-f", "nope"],
      "Invalid value for '--format' / '-f': 'nope' is not one of text, json, sarif, github"),
