@@ -155,6 +155,8 @@ def expand_spec_args(args: Iterable[str | os.PathLike]) -> tuple[list[str], list
                 empty.append(text)
         elif path.exists():
             candidates = [path]
+        elif os.path.lexists(path):  # a link that leads nowhere: say so, not "no such file"
+            raise UsageError(f"{text}: {spec_file_problem(path)}", hint="name the spec file the link should lead to")
         else:
             raise UsageError(f"{text}: no such file or folder", hint="check the path of the spec")
         for candidate in candidates:

@@ -141,3 +141,13 @@ def test_a_spec_named_like_another_specs_view_is_refused_by_build(tmp_path):
         f"archgen: error: {docs / 'stem-clash--v.archgen.yaml'} and {docs / 'stem-clash.archgen.yaml'} "
         "would both write stem-clash--v.png")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("target", "why"), [("loop.yaml", "is a symbolic link loop"),
+                                             ("gone.yaml", "is a dangling symbolic link (its target does not exist)")])
+def test_check_on_a_broken_link_names_what_is_wrong(tmp_path, target, why):
+    os.symlink(target, tmp_path / "loop.yaml")  # to itself, or to nothing
+    out = _archgen("check", tmp_path / "loop.yaml")
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [f"archgen: error: {tmp_path / 'loop.yaml'}: {why}",
+                                       "    hint: name the spec file the link should lead to"]
