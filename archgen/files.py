@@ -126,7 +126,9 @@ def write_all(outputs: dict[Path, bytes]) -> list[Path]:
         for tmp, path in temps:
             os.replace(tmp, path)
     except OSError as exc:
-        raise RenderError(f"cannot write {exc.filename or 'the output'}: {exc.strerror}",
+        # a rename names the temporary file first: the user knows the output's name
+        target = exc.filename2 or next((str(path) for tmp, path in temps if tmp == exc.filename), exc.filename)
+        raise RenderError(f"cannot write {target or 'the output'}: {exc.strerror}",
                           hint="check free disk space and permissions") from exc
     finally:
         for tmp, _ in temps:

@@ -27,6 +27,7 @@ WHY = {
     "null.json": "holds a JSON null, not an object",
     "latin1.json": "is not UTF-8 text",
     "truncated.json": "is not valid JSON",
+    "deep.json": "is not valid JSON (it nests too deep)",
     "version-2.json": "is not a version 1 archgen manifest",
 }
 
@@ -57,6 +58,25 @@ def test_a_manifest_that_is_not_one_is_read_as_empty(cli, tmp_path, name, monkey
     assert list(manifest["outputs"]) == ["alpha.svg"]
     # the next build finds a manifest again: no warning
     assert cli("build", "docs", "-o", "out", "-T", "svg").stderr.startswith("built 0, unchanged 1")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_manifest_that_is_a_fifo_or_a_device_is_never_read(cli, tmp_path, kind, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _docs(tmp_path)
+    Path("out").mkdir()
+    manifest = Path("out") / MANIFEST_NAME
+    if kind == "fifo":
+        os.mkfifo(manifest)  # reading it would wait for a writer for ever
+    else:
+        os.symlink("/dev/zero", manifest)  # reading it would fill memory
+    result = cli("build", "docs", "-o", "out", "-T", "svg")
+    assert result.exit_code == 0, result.output
+    what = "a FIFO (named pipe)" if kind == "fifo" else "a character device"
+    assert result.stderr.splitlines()[0] == (f"archgen: warning: out/{MANIFEST_NAME} is {what}; it is read as "
+                                             "empty (nothing is pruned) and written anew")
+    assert manifest.is_file() and not manifest.is_symlink()  # replaced by a real manifest
+    assert list(json.loads(manifest.read_text(encoding="utf-8"))["outputs"]) == ["alpha.svg"]
 
 
 def test_pruning_removes_only_files_that_carry_archgen_key(cli, tmp_path, monkeypatch):
@@ -208,3 +228,14 @@ def test_a_graphviz_warning_from_a_drawing_process_is_printed_once_by_the_cli(tm
         "    hint: draw parts of it as views (--view), an overview with --collapse, the other direction "
         "(`direction: TB` or `LR`), or use a lower --scale"]
     assert len(lines) == 3 and lines[2].startswith("built 2, unchanged 0, failed 0, removed 0 in ")
+
+
+def test_an_output_that_cannot_be_replaced_is_named_not_its_temporary_file(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _docs(tmp_path)
+    Path("out/alpha.svg").mkdir(parents=True)  # a folder where the picture goes: the rename fails
+    result = cli("build", "docs", "-o", "out", "-T", "svg")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[:2] == ["docs/alpha.archgen.yaml: cannot write out/alpha.svg: Is a directory",
+                                              "    hint: check free disk space and permissions"]
+    assert [p.name for p in Path("out").iterdir() if p.name.endswith(".tmp")] == []

@@ -18,10 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archgen.files import folder_error, write_atomic
+from archgen.files import file_kind, folder_error, read_limited, write_atomic
 
 MANIFEST_NAME = ".archgen-manifest.json"
 FORMAT_VERSION = 1
+# A manifest line pair is about 150 bytes: this is some 400,000 outputs, far past any real folder.
+MAX_MANIFEST_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -57,15 +59,22 @@ class Manifest:
         manifest = cls(folder)
         why = None
         try:
-            data = json.loads(manifest.path.read_bytes().decode("utf-8"))
+            raw = _read(manifest.path)
+            if len(raw) > MAX_MANIFEST_BYTES:
+                raise _NotAManifest(f"is larger than {MAX_MANIFEST_BYTES:,} bytes")
+            data = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
             return manifest
+        except _NotAManifest as exc:
+            why = exc.why
         except OSError as exc:
             why = f"cannot be read ({exc.strerror})"
         except UnicodeDecodeError:
             why = "is not UTF-8 text"
         except ValueError:
             why = "is not valid JSON"
+        except RecursionError:  # json nests a list per "[": 100,000 of them exhaust the stack
+            why = "is not valid JSON (it nests too deep)"
         else:
             outputs = data.get("outputs") if isinstance(data, dict) else None
             if not isinstance(data, dict):
@@ -92,9 +101,9 @@ class Manifest:
         """Write the manifest if it changed; returns whether it wrote."""
         text = self.text()
         try:
-            if self.path.read_bytes() == text.encode("utf-8"):
+            if _read(self.path) == text.encode("utf-8"):
                 return False
-        except OSError:
+        except (OSError, _NotAManifest):  # absent, or not a file: the rename below replaces it
             if not self.outputs:
                 return False
         write_atomic(self.path, text.encode("utf-8"))
@@ -112,6 +121,23 @@ class Manifest:
     def key(self, name: str) -> str | None:
         entry = self.outputs.get(name)
         return entry.key if entry else None
+
+
+class _NotAManifest(Exception):
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+def _read(path: Path) -> bytes:
+    """The manifest's bytes (at most one past the limit), opened without blocking: a FIFO, a
+    device or a link to one (``/dev/zero``) is never read, so no build waits or fills memory."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        kind = file_kind(os.fstat(fd).st_mode)
+        if kind != "file":
+            raise _NotAManifest(f"is {kind}")
+        return read_limited(fh, MAX_MANIFEST_BYTES + 1)
 
 
 def _json_kind(value) -> str:
