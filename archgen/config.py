@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from archgen.errors import UsageError
+from archgen.files import file_kind
 from archgen.findings import Finding
 from archgen.model.loader import MAX_BYTES_CEILING
 from archgen.suggest import did_you_mean
@@ -98,6 +99,9 @@ def discover(start: str | os.PathLike | None = None, explicit: str | os.PathLike
     """The configuration in force: ``explicit`` (``--config FILE``) or the nearest one."""
     if explicit is not None:
         path = Path(explicit)
+        if path.exists() and not path.is_file():  # a FIFO or a device is never opened
+            raise UsageError(f"{explicit}: is {file_kind(path.stat().st_mode)}, not a configuration file",
+                             hint="name a .archgen.yaml file or a pyproject.toml with [tool.archgen]")
         if not path.is_file():
             raise UsageError(f"{explicit}: no such configuration file",
                              hint="name a .archgen.yaml file or a pyproject.toml with [tool.archgen]")
@@ -153,6 +157,9 @@ def _read_toml(path: Path, text: str):
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:  # tomllib recurses once per nested array or inline table
+        raise UsageError(f"{path}: not valid TOML: arrays or tables nest too deep",
+                         hint="the [tool.archgen] settings are flat lists and values") from exc
     table = (data.get("tool") or {}).get("archgen") or {}
     lines = text.splitlines()
 

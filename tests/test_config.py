@@ -56,3 +56,19 @@ def test_missing_config_file_is_usage_error(tmp_path):
     out = run("check", "--config", tmp_path / "nope.yaml", CONFIG / "toml-project" / "current" / "new.yaml",
               cwd=tmp_path)
     assert out.returncode == 2 and "no such configuration file" in out.stderr
+
+
+def test_a_pyproject_nested_too_deep_is_a_usage_error_not_a_traceback(tmp_path):
+    spec = FIXTURES / "hostile" / "crlf.yaml"
+    (tmp_path / "pyproject.toml").write_text("[tool.archgen]\nignore = " + "[" * 5000 + "]" * 5000 + "\n")
+    out = run("check", spec, cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == ["archgen: error: pyproject.toml: not valid TOML: arrays or tables nest too deep",
+                                       "    hint: the [tool.archgen] settings are flat lists and values"]
+
+
+def test_a_config_that_is_a_fifo_is_never_opened(tmp_path):
+    os.mkfifo(tmp_path / "fifo.yaml")  # opening it to read would wait for a writer for ever
+    out = run("check", "--config", "fifo.yaml", FIXTURES / "hostile" / "crlf.yaml", cwd=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[0] == "archgen: error: fifo.yaml: is a FIFO (named pipe), not a configuration file"
