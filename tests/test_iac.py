@@ -291,3 +291,23 @@ def test_readme_example_is_the_import_of_its_template(cli, monkeypatch):
     result = cli("render", "docs/import/streaming-lake.yaml", "-o", "docs/import", "--check")
     assert (result.exit_code, result.stdout) == (0, ""), \
         "re-render it: archgen render docs/import/streaming-lake.yaml -o docs/import"
+
+
+def test_json_nested_past_the_stack_is_an_error_with_position_not_a_traceback():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "archgen", "import", str(IAC / "deep-nesting.json")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert out.stderr.splitlines()[:2] == [
+        f"{IAC / 'deep-nesting.json'}:1:1014: E601 error: the file is too large or nests too deeply to import",
+        "    hint: split it into several templates"]
+
+
+def test_strings_holding_json_nested_past_the_stack_are_plain_text():
+    # a redrive policy, an event pattern and a state machine definition, each 3,000 lists deep
+    result = import_sources([IAC / "deep-strings.json"])
+    assert result.ok
+    assert sorted(result.components) == ["machine", "queue", "rule"]
+    assert [(f.source, f.target, f.via) for f in result.flows] == [("rule", "queue", "rule-target")]

@@ -98,7 +98,7 @@ def _tree(folder: Path, artifacts: dict) -> dict[str, list[str]]:
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # no tree: construct paths are left out
         return {}
     out: dict[str, list[str]] = {}
     stack: list[tuple[dict, list[str]]] = [(data.get("tree") or {}, [])]

@@ -313,7 +313,7 @@ class Builder:
             if isinstance(pattern, str):
                 try:
                     pattern = json.loads(pattern)
-                except ValueError:
+                except (ValueError, RecursionError):
                     continue
             bus = plain(props.get("EventBusName", props.get("event_bus_name")))
             if bus not in (None, "default") or not isinstance(pattern, dict):

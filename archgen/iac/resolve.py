@@ -29,7 +29,7 @@ def json_document(text: str) -> Any:
         return None
     try:
         value = json.loads(stripped)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the stack: plain text
         return None
     return value if isinstance(value, (dict, list)) else None
 

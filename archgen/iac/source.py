@@ -49,18 +49,24 @@ def _fail(file: str, message: str, line: int, column: int, hint: str) -> SourceE
 
 def load_file(text: str, file: str, is_json: bool) -> Loaded:
     """Parse text; raise SourceError (E601) with the position of a syntax error."""
+    deep = False  # JSON nested past Python's recursion limit: the YAML parser says where
     if is_json:
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
             raise _fail(file, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno,
                         "check the commas, brackets and quotes around this position") from None
+        except RecursionError:
+            deep = True
         text = text.replace("\t", " ")  # same length: positions stay; YAML dislikes tabs
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if deep:
+            raise _fail(file, "the file is too large or nests too deeply to import", line, column,
+                        "split it into several templates") from None
         if is_json:  # valid JSON that YAML cannot compose: keep the data, lose the positions
             return Loaded(json.loads(text), {})
         raise _fail(file, f"YAML syntax error: {exc.problem or exc}", line, column,
