@@ -223,8 +223,8 @@ def test_a_graphviz_warning_from_a_drawing_process_is_printed_once_by_the_cli(tm
     assert proc.returncode == 0, proc.stderr
     lines = proc.stderr.splitlines()
     assert lines[:2] == [
-        "archgen: warning: graphviz: wide.png is drawn at 32,767×3,510 px instead of 51,977×5,568 px: "
-        "a PNG has at most 32,767 px a side, so Graphviz scaled the picture down to 63.0%",
+        "archgen: warning: graphviz: wide.png is drawn at 32,766×3,145 px instead of 103,014×9,888 px: "
+        "a PNG has at most 32,767 px a side, so Graphviz scaled the picture down to 31.8%",
         "    hint: draw parts of it as views (--view), an overview with --collapse, the other direction "
         "(`direction: TB` or `LR`), or use a lower --scale"]
     assert len(lines) == 3 and lines[2].startswith("built 2, unchanged 0, failed 0, removed 0 in ")
