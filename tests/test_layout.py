@@ -248,3 +248,15 @@ def test_annotate_marks_a_flow_with_a_warning(cli, tmp_path):
     edge = next(e for e in marked.edges if (e.tail, e.head) == ("dwh", "app_db"))
     assert edge.label == f"{plain[('dwh', 'app_db')]} ⚠ W302".strip()
     assert measure(marked)["struck_own"] == 0 and measure(marked)["far_labels"] == 0
+
+
+def test_counted_edges_of_an_overview_keep_their_counts_side_by_side():
+    from archgen.render.graph import GEdge, tidy_labels
+
+    edges = [GEdge("lake", "serving", "3 flows", "stream", source_component="lake", target_component="serving",
+                   count=3),
+             GEdge("lake", "ml", "3 flows", "stream", source_component="lake", target_component="ml", count=3),
+             GEdge("ml", "bi", "SDK", "custom", source_component="ml", target_component="bi"),
+             GEdge("lake", "bi", "SDK", "custom", source_component="lake", target_component="bi")]
+    # a fan-out of two counted edges: each keeps its count; the generated "SDK" into bi, once
+    assert [e.label for e in tidy_labels(edges, {})] == ["3 flows", "3 flows", "SDK", None]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pygraphviz as pgv
 
 from archgen.check import check_file
 from archgen.render import graphviz
 from archgen.render.graph import build_graph
-from archgen.render.quality import ROWS, VARIANTS, backtrack
+from archgen.render.quality import ROWS, VARIANTS, backtrack, measure, place_labels
 from archgen.render.rows import cut, ranks
 from benchmarks.layout_metrics import measure as metrics
 from benchmarks.layout_metrics import parse_svg
@@ -62,8 +64,19 @@ def test_an_arrow_drawn_at_the_tail_is_the_wrong_way():
     g = pgv.AGraph(directed=True)
     g.add_edge("a", "b", pos="e,10,0 0,0 3,0 7,0 10,0")
     assert not graphviz._wrong_way(g)
+    g.add_edge("c", "d", pos="s,20,0 e,30,0 20,0 23,0 27,0 30,0")  # arrows at both ends
+    assert not graphviz._wrong_way(g)
     g.add_edge("b", "c", pos="s,10,0 10,0 13,0 17,0 20,0")
     assert graphviz._wrong_way(g)
+
+
+def test_a_strip_is_over_three_wide_along_left_to_right_or_taller_than_wide_top_to_bottom():
+    g = pgv.AGraph()
+    for bb, direction, strip in (("0,0,300,100", "LR", False), ("0,0,301,100", "RL", True),
+                                 ("0,0,100,100", "TB", False), ("0,0,99,100", "BT", True),
+                                 ("0,0,99,100", "LR", False)):
+        g.graph_attr["bb"] = bb
+        assert graphviz._strip(g, direction) is strip, (bb, direction)
 
 
 def test_backtrack_is_the_distance_flows_run_against_the_direction_in_picture_widths():
@@ -73,7 +86,7 @@ def test_backtrack_is_the_distance_flows_run_against_the_direction_in_picture_wi
     for name, x in (("app", 300), ("k", 100), ("f", 200)):
         g.get_node(name).attr["pos"] = f"{x},50"
     assert backtrack(g, graph) == 0.5  # app -> k runs 200 pt back; k -> f forward
-    assert backtrack(g, graph.__class__(**{**graph.__dict__, "direction": "RL"})) == 0.25
+    assert backtrack(g, replace(graph, direction="RL")) == 0.25
 
 
 def test_a_strip_is_wrapped_when_it_reads_better(cli, tmp_path):
@@ -112,3 +125,39 @@ def test_a_long_chain_is_drawn_in_rows_in_reading_order(cli, tmp_path):
     tops = [[drawing.nodes[n].box.y0 for n in row] for row in rows]
     for upper, lower in zip(tops, tops[1:]):
         assert max(upper) < min(lower)  # each row wholly under the one before
+
+
+def test_a_candidates_total_adds_backtracking_empty_slide_and_lost_text():
+    graph = _graph(ROOT / "specs" / "clickstream.archgen.yaml")
+    g, subgraphs = graphviz._laid_out(graph, False, ROWS[0])  # two rows at the best boundary
+    place_labels(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.GROUP_PT)
+    q = measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.ICON_PT)
+    fit = graphviz._slide_fit(g)
+    assert (q.score, round(backtrack(g, graph), 3), round(graphviz._slide_cover(g), 3)) == (2, 1.118, 0.898)
+    assert round(graphviz._legible(fit), 4) == round(18 / 13, 4)  # 1.617 on a slide: counted up to 18 px
+    # 2 + 3 x 1.118 + 6 x (1 - 0.898), and 30 x (2.0 / 1.385 - 1) more against a layout at 2.0
+    assert round(graphviz._total(g, subgraphs, graph, fit, graphviz._legible(fit)), 3) == 5.969
+    assert round(graphviz._total(g, subgraphs, graph, fit, 2.0), 3) == 19.302
+
+
+def test_an_arrow_drawn_the_wrong_way_counts_as_off_its_icon():
+    graph = _graph(ROWS_DIR / "short.yaml")
+    g, subgraphs = graphviz._laid_out(graph, False)
+    before = measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.ICON_PT).off_icon
+    edge = g.get_edge("app", "k", key="0")
+    _arrow, *points = edge.attr["pos"].split()
+    edge.attr["pos"] = "s," + " ".join(points)  # the same line, its arrow at the tail's end
+    after = measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.ICON_PT).off_icon
+    assert (before, after) == (0, 1)
+
+
+def test_a_tall_column_is_wrapped_into_columns_in_reading_order(cli, tmp_path):
+    out = tmp_path / "out"
+    assert cli("render", ROWS_DIR / "chain-tb.yaml", "-T", "svg", "-o", out).exit_code == 0
+    drawing = parse_svg((out / "chain-tb.svg").read_text(encoding="utf-8"))
+    assert metrics(drawing)["aspect"] == 1.45  # 1:15 in one column
+    columns = [["app", "k0", "f0"], ["k1", "f1", "k2", "f2"], ["k3", "f3", "k4"], ["f4", "k5", "f5", "k6"],
+               ["f6", "k7", "f7"]]  # five columns: the boundaries [2, 6, 9, 13]
+    lefts = [[drawing.nodes[n].box.x0 for n in column] for column in columns]
+    for left, right in zip(lefts, lefts[1:]):
+        assert max(left) < min(right)

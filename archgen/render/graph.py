@@ -85,6 +85,18 @@ class Graph:
     auto_direction: bool = False  # try TB as well and keep the layout that fits a slide best
 
 
+def walk_clusters(clusters: Iterable[GCluster]):
+    """Every group, nested ones too, each before the groups inside it."""
+    for c in clusters:
+        yield c
+        yield from walk_clusters(c.clusters)
+
+
+def cluster_members(cluster: GCluster) -> list[str]:
+    """The nodes of a group and of the groups inside it."""
+    return [nid for inner in walk_clusters([cluster]) for nid in inner.nodes]
+
+
 def wrap(text: str, width: int = WRAP) -> tuple[str, ...]:
     """Wrap a label into lines; very long labels end in an ellipsis instead of growing forever."""
     lines: list[str] = []

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from archgen.errors import GraphvizWarning, RenderError
 from archgen.render import isolated
 from archgen.render.geometry import Box
-from archgen.render.graph import NODE_WRAP, GCluster, GNode, Graph, escape, wrap
+from archgen.render.graph import NODE_WRAP, GCluster, GNode, Graph, cluster_members, escape, walk_clusters, wrap
 from archgen.render.icons import data_uri, embedded_roots, faded_icon_path, icon_path, icon_pixels
 from archgen.render.naming import output_name
-from archgen.render.quality import DETOUR_WEIGHT, ROWS, VARIANTS, Variant, backtrack, measure, place_labels
+from archgen.render.quality import DETOUR_WEIGHT, ROWS, VARIANTS, Variant, backtrack, measure, place_labels, wrong_way
 from archgen.render.rows import cut
 from archgen.render.themes import FONT, KIND_NAMES, THEMES, Theme
 from archgen.render.tooltips import TOKEN, apply_tooltips, edge_token, node_token, strip_tokens
@@ -212,10 +212,6 @@ def _node_order(graph: Graph) -> list[GNode]:
     return list(graph.nodes)
 
 
-def cluster_members(cluster: GCluster) -> list[str]:
-    return [nid for inner in _walk([cluster]) for nid in inner.nodes]
-
-
 def _reverse_clusters(clusters, index: dict[str, int]) -> list[GCluster]:
     """Groups in reverse order of their last member in the spec."""
     def last(c: GCluster) -> int:
@@ -264,7 +260,7 @@ def _build(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
 
     cluster_names: dict[str, str] = {}
     subgraphs: dict[str, object] = {}
-    home = {nid: c.id for c in _walk(graph.clusters) for nid in c.nodes}  # innermost group
+    home = {nid: c.id for c in walk_clusters(graph.clusters) for nid in c.nodes}  # innermost group
     index = {node.id: i for i, node in enumerate(graph.nodes)}
     nodes = _node_order(graph)
     for node in (reversed(nodes) if variant.reverse else nodes):
@@ -289,7 +285,7 @@ def _build(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
             attrs["headport"] = head_side
         if variant.cross_minlen > 1 and home.get(edge.source) != home.get(edge.target):
             attrs["minlen"] = str(variant.cross_minlen)
-        if i in freed:  # the flows between the two rows do not rank their ends
+        if i in freed:  # the flows from one row into the next do not rank their ends
             attrs["constraint"] = "false"
         g.add_edge(edge.source, edge.target, **attrs)
     if legend:
@@ -419,8 +415,9 @@ def _best_layout(graph: Graph, legend: bool):
         for variant in variants:
             g, subgraphs = _laid_out(d, legend, variant)
             tried.append((g, subgraphs, d, _slide_fit(g) / (SWITCH if d is not graph else 1.0)))
-        if searched and _strip(tried[-len(variants)][0], d.direction) and cut(d):
-            aspect = _aspect(tried[-len(variants)][0], d.direction)
+        plain = tried[-len(variants)][0]
+        if searched and _strip(plain, d.direction):
+            aspect = _aspect(plain, d.direction)
             for variant in ROWS:  # a long chain drawn as a strip: also wrapped into rows
                 if variant.bands ** 2 > 2 * aspect or not cut(d, variant.rows - 1, variant.bands):
                     continue  # so many rows would make it twice as tall as wide
@@ -436,20 +433,23 @@ def _best_layout(graph: Graph, legend: bool):
         g, subgraphs, chosen, _ = max(kept, key=lambda t: t[3])
         return g, subgraphs, chosen
 
-    def total(t) -> float:
-        quality = measure(t[0], t[2], t[1], EDGE_PT, EDGE_WRAP, ICON_PT)
-        return (quality.score + DETOUR_WEIGHT * backtrack(t[0], t[2]) + COVER_WEIGHT * (1 - _slide_cover(t[0]))
-                + TEXT_WEIGHT * (largest / _legible(t[3]) - 1))
-
-    g, subgraphs, chosen, _ = min(kept, key=total)
+    g, subgraphs, chosen, _ = min(kept, key=lambda t: _total(t[0], t[1], t[2], t[3], largest))
     return g, subgraphs, chosen
+
+
+def _total(g, subgraphs: dict, graph: Graph, fit: float, largest: float) -> float:
+    """A laid-out candidate's total in the layout search (lower is better): its measured
+    score, its flows run backwards, its slide box left empty and its text lost on a slide
+    against ``largest`` (both as ``_legible`` scales)."""
+    quality = measure(g, graph, subgraphs, EDGE_PT, EDGE_WRAP, ICON_PT)
+    return (quality.score + DETOUR_WEIGHT * backtrack(g, graph) + COVER_WEIGHT * (1 - _slide_cover(g))
+            + TEXT_WEIGHT * (largest / _legible(fit) - 1))
 
 
 def _wrong_way(g) -> bool:
     """True when Graphviz drew an arrow at the tail's end of its edge (it does for some flows
     freed from ranking whose ends land on one rank): such a layout says the wrong thing."""
-    return any(str(e.attr.get("pos") or "").startswith("s,") and " e," not in f" {e.attr.get('pos')}"
-               for e in g.edges())
+    return any(wrong_way(e.attr.get("pos") or "") for e in g.edges())
 
 
 def _legible(fit: float) -> float:
@@ -463,14 +463,12 @@ def _slide_cover(g) -> float:
     places it (``archgen/slides/layout.py``; not magnified)."""
     from archgen.slides.layout import coverage  # plain geometry: no slides stack
 
-    x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
-    return coverage((max(x1 - x0, 1.0), max(y1 - y0, 1.0)), float("inf"))
+    return coverage(_size(g), float("inf"))
 
 
 def _aspect(g, direction: str) -> float:
     """The laid-out graph's length along its direction over its breadth across it."""
-    x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
-    w, h = max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+    w, h = _size(g)
     return w / h if direction in ("LR", "RL") else h / w
 
 
@@ -491,10 +489,16 @@ def _laid_out(graph: Graph, legend: bool, variant: Variant = VARIANTS[0]):
     return g, subgraphs
 
 
+def _size(g) -> tuple[float, float]:
+    """The laid-out graph's width and height in points (at least 1 each)."""
+    x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
+    return max(x1 - x0, 1.0), max(y1 - y0, 1.0)
+
+
 def _slide_fit(g) -> float:
     """The scale at which the laid-out graph fits a 1280×720 slide."""
-    x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
-    return min(SLIDE[0] / max(x1 - x0, 1.0), SLIDE[1] / max(y1 - y0, 1.0))
+    w, h = _size(g)
+    return min(SLIDE[0] / w, SLIDE[1] / h)
 
 
 def _points_box(points) -> Box:
@@ -566,7 +570,7 @@ def frame_box(graph: Graph, state, extents: Extents, subgraph_names: dict[str, s
     parts = [extents.nodes.get(n.id) for n in graph.nodes if n.component in frame]
     parts += [extents.edges.get(i) for i, e in enumerate(graph.edges)
               if e.source_component in frame and e.target_component in frame]
-    for cluster in _walk(graph.clusters):
+    for cluster in walk_clusters(graph.clusters):
         shown = cluster.id in frame if cluster.kind == "emr" else (
             state.groups is None or cluster.id in state.groups)
         if shown:
@@ -618,12 +622,6 @@ def _unlink(undo: list, attrs) -> None:
             _set(undo, attrs, key, "")
 
 
-def _walk(clusters):
-    for c in clusters:
-        yield c
-        yield from _walk(c.clusters)
-
-
 def _apply_state(g, subgraphs, graph: Graph, theme: Theme, state) -> list:
     """Hide what the state does not show and fade what it fades; returns how to undo it."""
     undo: list = []
@@ -648,7 +646,7 @@ def _apply_state(g, subgraphs, graph: Graph, theme: Theme, state) -> list:
             if edge.label or edge.warning:
                 _set(undo, attrs, "label", _edge_label(edge.label or "", theme.faded, edge.warning, theme, True),
                      _edge_label(edge.label or "", theme.muted, edge.warning, theme))
-    for cluster in _walk(graph.clusters):
+    for cluster in walk_clusters(graph.clusters):
         attrs = subgraphs[cluster.id].graph_attr
         if cluster.kind == "emr":
             hidden = shown is not None and cluster.id not in shown

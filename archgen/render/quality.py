@@ -48,8 +48,8 @@ class Variant:
 _BASE = (Variant("plain"), Variant("newrank", newrank=True), Variant("spread", cross_minlen=2),
          Variant("wide", cross_minlen=3))
 VARIANTS = _BASE + tuple(Variant(v.name + "-reversed", v.newrank, v.cross_minlen, reverse=True) for v in _BASE)
-# tried too when a picture is far wider (or taller) than a slide
-# two rows at each of the four best boundaries, then three, four and five rows
+# tried too when a plain layout is a strip: two rows at each of the four best boundaries,
+# then three, four and five rows
 ROWS = (tuple(Variant(f"rows-{n}", rows=n) for n in (1, 2, 3, 4))
         + tuple(Variant(f"bands-{b}", rows=1, bands=b) for b in (3, 4, 5)))
 
@@ -93,6 +93,12 @@ def _icon_box(node: Box, icon_pt: float) -> Box:
 
 def _box_distance(b: Box, p: Point) -> float:
     return math.hypot(max(b[0] - p[0], 0.0, p[0] - b[2]), max(b[1] - p[1], 0.0, p[1] - b[3]))
+
+
+def wrong_way(pos: str) -> bool:
+    """True when an edge ``pos`` has its arrow at the tail's end (``s,x,y``) and none at the
+    head's: Graphviz draws some flows freed from ranking so, pointing the wrong way."""
+    return pos.startswith("s,") and arrow_tip(pos) is None
 
 
 def arrow_tip(pos: str) -> Point | None:
@@ -253,9 +259,7 @@ def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int, ico
         attrs = g.get_edge(edge.source, edge.target, key=str(i)).attr
         lines.append(spline_points(attrs.get("pos") or ""))
         tip = arrow_tip(attrs.get("pos") or "")
-        if tip is None and (attrs.get("pos") or "").startswith("s,"):
-            off_icon += 1  # Graphviz drew the arrow at the tail's end: it points the wrong way
-        elif tip is not None and _box_distance(heads[edge.target], tip) > OFF_ICON:
+        if wrong_way(attrs.get("pos") or "") or (tip is not None and _box_distance(heads[edge.target], tip) > OFF_ICON):
             off_icon += 1
         lp = attrs.get("lp")
         labels.append(_label_box(lp, edge.label or "", edge.warning, label_pt, wrap_at)

@@ -1,17 +1,18 @@
-"""Where to wrap a long chain into two rows, so that a wide picture suits a slide.
+"""Where to wrap a long chain into rows, so that a wide picture suits a slide.
 
 Graphviz's ``dot`` puts every node on a rank along the graph's direction (columns in a
 left-to-right layout) and nothing else: a long pipeline becomes a thin strip. Freeing the
 flows that cross one rank boundary from ranking (``constraint=false``) lets the nodes after
 it start again at the first rank, beside the nodes before it: the chain is drawn as two
-rows (two columns top to bottom), joined by the freed flows. Which boundary is cut is
-chosen here, on the graph model; the renderer lays the cut graph out as one more candidate
-and keeps it only when it measures better (``graphviz._best_layout``).
+rows (two columns top to bottom), joined by the freed flows, and cut at more boundaries, as
+more rows. Which boundaries are cut is chosen here, on the graph model; the renderer lays
+each cut graph out as one more candidate and keeps it only when it measures better
+(``graphviz._best_layout``).
 """
 
 from __future__ import annotations
 
-from archgen.render.graph import GCluster, Graph
+from archgen.render.graph import GCluster, Graph, cluster_members, walk_clusters
 
 MIN_RANKS = 4  # a chain shorter than this has nothing to wrap
 SPLIT_COST = 4  # a group cut into both rows costs this many crossing flows
@@ -59,23 +60,12 @@ def ranks(graph: Graph) -> dict[str, int]:
 
 def _spans(clusters: tuple[GCluster, ...], rank: dict[str, int]) -> list[tuple[int, int]]:
     """The first and last rank of every group, nested ones too."""
-    spans: list[tuple[int, int]] = []
-    todo = list(clusters)
-    while todo:
-        cluster = todo.pop()
-        members = [m for c in _within(cluster) for m in c.nodes if m in rank]
+    spans = []
+    for cluster in walk_clusters(clusters):
+        members = [m for m in cluster_members(cluster) if m in rank]
         if members:
             spans.append((min(rank[m] for m in members), max(rank[m] for m in members)))
-        todo.extend(cluster.clusters)
     return spans
-
-
-def _within(cluster: GCluster):
-    todo = [cluster]
-    while todo:
-        c = todo.pop()
-        yield c
-        todo.extend(c.clusters)
 
 
 def cut(graph: Graph, choice: int = 0, rows: int = 2) -> frozenset[int]:
