@@ -110,6 +110,11 @@ def arrow_tip(pos: str) -> Point | None:
     return None
 
 
+# the Bézier weights at t = k / SAMPLES, k = 1..SAMPLES (u = 1 - t)
+_WEIGHTS = tuple((u ** 3, 3 * u * u * t, 3 * u * t * t, t ** 3)
+                 for t, u in ((k / SAMPLES, 1 - k / SAMPLES) for k in range(1, SAMPLES + 1)))
+
+
 def spline_points(pos: str) -> list[Point]:
     """A Graphviz edge ``pos`` (``e,x,y s,x,y`` arrow ends, then B-spline control points) as a polyline."""
     control: list[Point] = []
@@ -130,12 +135,9 @@ def spline_points(pos: str) -> list[Point]:
     out = [start] if start is not None else []
     out.append(control[0])
     for i in range(1, len(control) - 2, 3):
-        p0, p1, p2, p3 = out[-1], control[i], control[i + 1], control[i + 2]
-        for k in range(1, SAMPLES + 1):
-            t = k / SAMPLES
-            u = 1 - t
-            out.append((u ** 3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t ** 3 * p3[0],
-                        u ** 3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t ** 3 * p3[1]))
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = out[-1], control[i], control[i + 1], control[i + 2]
+        # u³·p0 + 3u²t·p1 + 3ut²·p2 + t³·p3, each weight multiplied out left to right as written
+        out.extend((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3) for a, b, c, d in _WEIGHTS)
     if end is not None:
         out.append(end)
     return out
@@ -144,6 +146,74 @@ def spline_points(pos: str) -> list[Point]:
 def _bounds(points: list[Point]) -> Box:
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     return min(xs), min(ys), max(xs), max(ys)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One edge ``pos`` parsed once: its polyline, bounding box, segments with their own boxes
+    (``(p, q, x0, x1, y0, y1)``), arrow tip, polyline length and end-to-end distance."""
+
+    points: tuple[Point, ...]
+    bounds: Box
+    segments: tuple[tuple[Point, Point, float, float, float, float], ...]
+    tip: Point | None
+    length: float
+    straight: float
+
+
+@lru_cache(maxsize=8192)
+def _line(pos: str) -> _Line:
+    """``spline_points`` and what the measurements derive from it, once per ``pos`` string
+    (``place_labels`` and ``measure`` read the same layout's edges)."""
+    points = tuple(spline_points(pos))
+    bounds = _bounds(list(points)) if points else (0.0, 0.0, 0.0, 0.0)
+    segments = tuple((p, q, min(p[0], q[0]), max(p[0], q[0]), min(p[1], q[1]), max(p[1], q[1]))
+                     for p, q in zip(points, points[1:]))
+    length = sum(math.dist(p, q) for p, q in zip(points, points[1:]))
+    straight = math.dist(points[0], points[-1]) if points else 0.0
+    return _Line(points, bounds, segments, arrow_tip(pos), length, straight)
+
+
+def _segments_hit(segments, b: Box) -> bool:
+    """``_hits`` on a ``_Line``'s segments (their boxes computed once)."""
+    bx0, by0, bx1, by1 = b
+    corners = None
+    for p, q, sx0, sx1, sy0, sy1 in segments:
+        if sx1 < bx0 or sx0 > bx1 or sy1 < by0 or sy0 > by1:
+            continue  # the segment's own box is apart
+        if (bx0 <= p[0] <= bx1 and by0 <= p[1] <= by1) or (bx0 <= q[0] <= bx1 and by0 <= q[1] <= by1):
+            return True
+        if corners is None:
+            corners = [(bx0, by0), (bx1, by0), (bx1, by1), (bx0, by1)]
+        if any(_cross(p, q, corners[i], corners[(i + 1) % 4]) for i in range(4)):
+            return True
+    return False
+
+
+def _struck(lines: list[_Line], inner: Box) -> bool:
+    """True when any line with two points or more passes through ``inner``."""
+    return any(len(ln.points) > 1 and _overlap(ln.bounds, inner) and _segments_hit(ln.segments, inner)
+               for ln in lines)
+
+
+def _further(line: _Line, b: Box, limit: float) -> bool:
+    """``_distance(line.points, b) > limit``, stopping at the first sample within ``limit`` and
+    passing over segments whose own box is further than ``limit`` (by a margin far above rounding)."""
+    if _segments_hit(line.segments, b):
+        return limit < 0.0  # the distance is 0
+    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    hw, hh = (b[2] - b[0]) / 2, (b[3] - b[1]) / 2
+    reach = limit + 1e-6
+    for p, q, sx0, sx1, sy0, sy1 in line.segments:
+        if math.hypot(max(b[0] - sx1, 0.0, sx0 - b[2]), max(b[1] - sy1, 0.0, sy0 - b[3])) > reach:
+            continue  # every sample of this segment lies in its box, further than ``limit``
+        for k in range(5):
+            t = k / 4
+            x, y = p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])
+            dx, dy = max(abs(x - cx) - hw, 0.0), max(abs(y - cy) - hh, 0.0)
+            if math.hypot(dx, dy) <= limit:
+                return False
+    return True
 
 
 def _overlap(a: Box, b: Box, pad: float = 0.0) -> bool:
@@ -212,13 +282,20 @@ def text_width(text: str, size: float) -> float:
 
 def _label_box(lp: str, text: str, warning: str | None, size: float, wrap_at: int) -> Box:
     """An edge label's text box around its centre ``lp``, from its wrapped lines."""
+    x, y = _floats(lp)[:2]
+    w, h = _label_extent(text, warning, size, wrap_at)
+    return x - w, y - h, x + w, y + h
+
+
+@lru_cache(maxsize=4096)
+def _label_extent(text: str, warning: str | None, size: float, wrap_at: int) -> tuple[float, float]:
+    """Half the width and half the height of an edge label's wrapped text."""
     lines = wrap(text, wrap_at) if text else []
     if warning:
         lines = [*lines, "\u26a0 " + warning]
-    x, y = _floats(lp)[:2]
     w = max((text_width(line, size) for line in lines), default=0.0) / 2
     h = len(lines) * size * 1.2 / 2
-    return x - w, y - h, x + w, y + h
+    return w, h
 
 
 def _walk(clusters: Iterable[GCluster], path: tuple[str, ...] = ()):
@@ -238,6 +315,28 @@ def backtrack(g, graph: Graph) -> float:
     return sum(max(0.0, sign * (at[e.source] - at[e.target])) for e in graph.edges) / extent
 
 
+def _crossings(mine, theirs, bi: Box, bj: Box, shared: list[Box]) -> int:
+    """How many places, 3 pt or more apart and 6 pt or more outside the ``shared`` end nodes,
+    two lines cross; ``mine`` and ``theirs`` are ``_Line.segments``, ``bi`` and ``bj`` the lines'
+    boxes. Segments are paired in order, and only when their own boxes meet."""
+    bj0, bj1, bj2, bj3 = bj
+    bi0, bi1, bi2, bi3 = bi
+    theirs = [t for t in theirs if not (t[3] < bi0 or t[2] > bi2 or t[5] < bi1 or t[4] > bi3)]  # apart from all of mine
+    found: list[Point] = []
+    for p, q, px0, px1, py0, py1 in mine:
+        if px1 < bj0 or px0 > bj2 or py1 < bj1 or py0 > bj3:
+            continue
+        for r, s, rx0, rx1, ry0, ry1 in theirs:
+            if rx1 < px0 or rx0 > px1 or ry1 < py0 or ry0 > py1:
+                continue
+            x = _cross(p, q, r, s)
+            if x is None or any(_inside(b, x, 6) for b in shared):
+                continue
+            if all(math.dist(x, f) > 3 for f in found):
+                found.append(x)
+    return len(found)
+
+
 def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int, icon_pt: float = 44) -> Quality:
     """The ``Quality`` of ``g``, the laid-out pygraphviz graph of ``graph`` (``icon_pt``: the
     size of a plain node's icon, where its arrows end; an EMR cluster's end at its border)."""
@@ -252,59 +351,48 @@ def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int, ico
             boxes[cluster.id] = (x0 + 2, y0 + 2, x1 - 2, y1 - 2)
         for nid in cluster.nodes:
             groups[nid] = path
-    lines: list[list[Point]] = []
+    lines: list[_Line] = []
     labels: list[Box | None] = []
     off_icon = 0
     for i, edge in enumerate(graph.edges):
         attrs = g.get_edge(edge.source, edge.target, key=str(i)).attr
-        lines.append(spline_points(attrs.get("pos") or ""))
-        tip = arrow_tip(attrs.get("pos") or "")
-        if wrong_way(attrs.get("pos") or "") or (tip is not None and _box_distance(heads[edge.target], tip) > OFF_ICON):
+        pos = attrs.get("pos") or ""
+        line = _line(pos)
+        lines.append(line)
+        if wrong_way(pos) or (line.tip is not None and _box_distance(heads[edge.target], line.tip) > OFF_ICON):
             off_icon += 1
         lp = attrs.get("lp")
         labels.append(_label_box(lp, edge.label or "", edge.warning, label_pt, wrap_at)
                       if lp and (edge.label or edge.warning) else None)
-    bounds = [_bounds(p) if p else (0.0, 0.0, 0.0, 0.0) for p in lines]
     crossings = struck = far = foreign = loops = 0
-    for i, edge in enumerate(graph.edges):
-        points = lines[i]
+    edges = graph.edges
+    for i, edge in enumerate(edges):
+        line = lines[i]
+        points = line.points
         if len(points) < 2:
             continue
-        for j in range(i + 1, len(graph.edges)):
-            other = graph.edges[j]
-            if len(lines[j]) < 2 or not _overlap(bounds[i], bounds[j], 1):
+        bi = line.bounds
+        ends = {edge.source, edge.target}
+        for j in range(i + 1, len(edges)):
+            other = lines[j]
+            bj = other.bounds
+            if len(other.points) < 2 or not _overlap(bi, bj, 1):
                 continue
-            shared = [nodes[n] for n in {edge.source, edge.target} & {other.source, other.target}]
-            found: list[Point] = []
-            bj = bounds[j]
-            for p, q in zip(points, points[1:]):
-                if max(p[0], q[0]) < bj[0] or min(p[0], q[0]) > bj[2] or max(p[1], q[1]) < bj[1] \
-                        or min(p[1], q[1]) > bj[3]:
-                    continue
-                for r, s in zip(lines[j], lines[j][1:]):
-                    if max(r[0], s[0]) < min(p[0], q[0]) or min(r[0], s[0]) > max(p[0], q[0]) \
-                            or max(r[1], s[1]) < min(p[1], q[1]) or min(r[1], s[1]) > max(p[1], q[1]):
-                        continue
-                    x = _cross(p, q, r, s)
-                    if x is None or any(_inside(b, x, 6) for b in shared):
-                        continue
-                    if all(math.dist(x, f) > 3 for f in found):
-                        found.append(x)
-            crossings += len(found)
+            crossings += _crossings(line.segments, other.segments, bi, bj,
+                                    [nodes[n] for n in ends & {edges[j].source, edges[j].target}])
         box = labels[i]
         if box is not None:
             inner = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)  # a line touching the text is fine
-            if any(len(lines[j]) > 1 and _overlap(bounds[j], inner) and _hits(lines[j], inner)
-                   for j in range(len(lines))):
+            if _struck(lines, inner):
                 struck += 1
-            if _distance(points, box) > FAR:
+            if _further(line, box, FAR):
                 far += 1
         allowed = set(groups.get(edge.source, ())) | set(groups.get(edge.target, ()))
-        if any(_inside(b, p) for cid, b in boxes.items() if cid not in allowed for p in points[1:-1]):
+        if any(_inside(b, p) for cid, b in boxes.items()
+               if cid not in allowed and not (bi[2] < b[0] or bi[0] > b[2] or bi[3] < b[1] or bi[1] > b[3])
+               for p in points[1:-1]):
             foreign += 1
-        straight = math.dist(points[0], points[-1])
-        length = sum(math.dist(p, q) for p, q in zip(points, points[1:]))
-        if straight > 1 and length / straight > LOOP:
+        if line.straight > 1 and line.length / line.straight > LOOP:
             loops += 1
     return Quality(crossings, struck, far, foreign, loops, off_icon)
 
@@ -347,8 +435,7 @@ def place_labels(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int
         if bb:
             titles.append(_group_title(cluster, tuple(_floats(bb)), group_pt))
     edges = [g.get_edge(e.source, e.target, key=str(i)) for i, e in enumerate(graph.edges)]
-    lines = [spline_points(e.attr.get("pos") or "") for e in edges]
-    bounds = [_bounds(p) if p else (0.0, 0.0, 0.0, 0.0) for p in lines]
+    lines = [_line(e.attr.get("pos") or "") for e in edges]
     labels: list[Box | None] = []
     for edge, drawn in zip(graph.edges, edges):
         lp = drawn.attr.get("lp")
@@ -357,8 +444,7 @@ def place_labels(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int
     x0, y0, x1, y1 = _floats(g.graph_attr["bb"])
 
     def struck(box: Box) -> bool:
-        inner = (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1)
-        return any(len(p) > 1 and _overlap(b, inner) and _hits(p, inner) for p, b in zip(lines, bounds))
+        return _struck(lines, (box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1))
 
     def free(box: Box, i: int) -> bool:
         if not (x0 <= box[0] and box[2] <= x1 and y0 <= box[1] and box[3] <= y1):
@@ -371,10 +457,10 @@ def place_labels(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int
 
     moved = 0
     for i, box in enumerate(labels):
-        points = lines[i]
+        points = lines[i].points
         if box is None or len(points) < 2:
             continue
-        if not struck(box) and _distance(points, box) <= NEAR:
+        if not struck(box) and not _further(lines[i], box, NEAR):
             continue
         w, h = (box[2] - box[0]) / 2, (box[3] - box[1]) / 2
         for share in ALONG:
