@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import pytest
 
 from archgen.check import check_file
@@ -116,3 +118,46 @@ def test_reversed_variants_hand_graphviz_the_spec_in_reverse_order():
     order, turned = ([str(n) for n in graphviz._build(graph, False, v)[0].nodes()] for v in (VARIANTS[0], reverse))
     assert order == ["web", "clicks", "delivery", "lake", "dwh", "catalog", "sql", "bi"]
     assert turned == order[::-1]
+
+
+# Every base setting of two generated specs (tests/fixtures/layout/generated-*.yaml, written by
+# benchmarks/gen_spec.py's generate_legal with seeds 2 and 5): the Quality of the laid-out graph,
+# how many labels place_labels moves, and the Quality after, exactly as the layout search sees
+# them. Made faster, measure and place_labels must give these same numbers.
+MEASURED = {
+    "generated-30": [
+        ("plain", (31, 6, 0, 0, 2, 1), 5, (31, 2, 0, 0, 2, 1)),
+        ("newrank", (16, 3, 0, 0, 0, 0), 3, (16, 0, 0, 0, 0, 0)),
+        ("spread", (37, 1, 2, 0, 0, 0), 5, (37, 0, 0, 0, 0, 0)),
+        ("wide", (22, 2, 1, 0, 1, 0), 3, (22, 1, 0, 0, 1, 0)),
+        ("plain-reversed", (31, 4, 0, 0, 1, 0), 4, (31, 0, 0, 0, 1, 0)),
+        ("newrank-reversed", (17, 2, 0, 0, 0, 0), 2, (17, 1, 0, 0, 0, 0)),
+        ("spread-reversed", (44, 3, 0, 0, 0, 0), 3, (44, 2, 0, 0, 0, 0)),
+        ("wide-reversed", (23, 4, 0, 0, 0, 0), 7, (23, 0, 0, 0, 0, 0)),
+    ],
+    "generated-45": [
+        ("plain", (43, 2, 1, 4, 4, 0), 2, (43, 1, 0, 4, 4, 0)),
+        ("newrank", (40, 2, 0, 5, 3, 0), 3, (40, 0, 0, 5, 3, 0)),
+        ("spread", (35, 4, 1, 1, 4, 1), 4, (35, 1, 0, 1, 4, 1)),
+        ("wide", (27, 2, 0, 0, 6, 1), 1, (27, 2, 0, 0, 6, 1)),
+        ("plain-reversed", (41, 2, 1, 3, 5, 0), 1, (41, 2, 0, 3, 5, 0)),
+        ("newrank-reversed", (28, 2, 0, 5, 3, 0), 1, (28, 1, 0, 5, 3, 0)),
+        ("spread-reversed", (33, 3, 1, 1, 4, 1), 3, (33, 1, 0, 1, 4, 1)),
+        ("wide-reversed", (27, 2, 0, 0, 4, 1), 1, (27, 2, 0, 0, 4, 1)),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(MEASURED))
+def test_measure_and_place_labels_give_the_recorded_numbers(name):
+    spec = check_file(FIXTURES / "layout" / f"{name}.yaml").spec
+    graph = build_graph(spec, name)
+    variants = {v.name: v for v in VARIANTS}
+    seen = []
+    for setting, _, _, _ in MEASURED[name]:
+        g, subgraphs = graphviz._laid_out(graph, False, variants[setting])
+        first = measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.ICON_PT)
+        moved = place_labels(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.GROUP_PT)
+        after = measure(g, graph, subgraphs, graphviz.EDGE_PT, graphviz.EDGE_WRAP, graphviz.ICON_PT)
+        seen.append((setting, astuple(first), moved, astuple(after)))
+    assert seen == MEASURED[name]
