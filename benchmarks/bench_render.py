@@ -117,13 +117,13 @@ def main() -> None:
     print(f"baseline: {'fresh dot process (gvdot.c, bundled Graphviz)' if dot else 'fresh Python + pygraphviz'}")
     print(f"median of {args.runs} whole processes each, run in turn after a warm-up round; "
           "wall clock, CPU (user+system) in brackets\n")
-    before = "| before s (ratio) " if args.before else ""
+    before = "| before s (CPU) ratio (CPU ratio) " if args.before else ""
     print(f"| components {before}| archgen render PNG+SVG s | Graphviz alone s | ratio (CPU ratio) "
           "| PNG Mpx archgen / alone | PNG type | SVG MB archgen / alone |")
     print("|---|" + ("---|" if args.before else "") + "---|---|---|---|---|---|")
     types = {2: "RGB", 6: "RGBA"}
     for n, a, g, apx, gpx, at, gt, asvg, gsvg, b in rows:
-        old = f"| {b[0]:.3f} ({b[0] / g[0]:.2f}x) " if b else ""
+        old = f"| {b[0]:.3f} ({b[1]:.3f}) {b[0] / g[0]:.2f}x ({b[1] / g[1]:.2f}x) " if b else ""
         print(f"| {n} {old}| {a[0]:.3f} ({a[1]:.3f}) | {g[0]:.3f} ({g[1]:.3f}) "
               f"| {a[0] / g[0]:.2f}x ({a[1] / g[1]:.2f}x) | {apx:.1f} / {gpx:.1f} | "
               f"{types.get(at, at)} / {types.get(gt, gt)} | {asvg:.2f} / {gsvg:.2f} |")
