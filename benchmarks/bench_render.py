@@ -7,8 +7,10 @@ per 20 components) is drawn by
 
 - ``archgen render SPEC -o DIR`` (PNG+SVG, the default), the whole process; and
 - with ``--before DIR`` (a checkout of an older archgen, e.g. ``git worktree add DIR COMMIT``),
-  ``python -m archgen render SPEC -o DIR2`` with that checkout first on ``PYTHONPATH``, run in
-  turn with the others, so that before and after meet the same machine load;
+  ``python -P -m archgen render SPEC -o DIR2`` with that checkout first on ``PYTHONPATH``, run in
+  turn with the others, so that before and after meet the same machine load (``-P``: without it
+  ``-m`` puts the current folder, this checkout, ahead of ``PYTHONPATH``, and "before" would run
+  the current code);
 - ``dot -Tpng -o x.png -Tsvg -o x.svg graph.dot``: a fresh `dot` process on the DOT of the
   layout archgen chooses (written once, before timing), built from ``gvdot.c`` against the
   Graphviz libraries bundled in the pygraphviz wheel, so both sides run the same Graphviz
@@ -85,6 +87,12 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="a checkout of an older archgen to time as well")
     args = parser.parse_args()
     exe = archgen_command()
+    if args.before:  # the before side must import the older checkout's archgen, not this one
+        import subprocess
+
+        where = subprocess.run(["env", f"PYTHONPATH={args.before.resolve()}", sys.executable, "-P", "-c",
+                                "import archgen; print(archgen.__file__)"], capture_output=True, text=True, check=True)
+        assert Path(where.stdout.strip()).is_relative_to(args.before.resolve()), where.stdout
     dot = dot_program()
     rows = []
     for n in (int(x) for x in args.sizes.split(",")):
@@ -105,8 +113,8 @@ def main() -> None:
             commands = {"archgen": ([*exe, "render", str(spec), "-o", str(out)], (0,)),
                         "graphviz": (baseline, (0,))}
             if args.before:
-                commands["before"] = (["env", f"PYTHONPATH={args.before.resolve()}", sys.executable, "-m", "archgen",
-                                       "render", str(spec), "-o", str(folder / "before")], (0,))
+                commands["before"] = (["env", f"PYTHONPATH={args.before.resolve()}", sys.executable, "-P", "-m",
+                                       "archgen", "render", str(spec), "-o", str(folder / "before")], (0,))
             medians = alternate(commands, args.runs)
             aw, ah, at = png_size(out / f"bench{n}.png")
             gw, gh, gt = png_size(alone_png)
