@@ -216,6 +216,28 @@ def _further(line: _Line, b: Box, limit: float) -> bool:
     return True
 
 
+def _crossings(mine, theirs, bi: Box, bj: Box, shared: list[Box]) -> int:
+    """How many places, 3 pt or more apart and 6 pt or more outside the ``shared`` end nodes,
+    two lines cross; ``mine`` and ``theirs`` are ``_Line.segments``, ``bi`` and ``bj`` the lines'
+    boxes. Segments are paired in order, and only when their own boxes meet."""
+    bj0, bj1, bj2, bj3 = bj
+    bi0, bi1, bi2, bi3 = bi
+    theirs = [t for t in theirs if not (t[3] < bi0 or t[2] > bi2 or t[5] < bi1 or t[4] > bi3)]  # apart from all of mine
+    found: list[Point] = []
+    for p, q, px0, px1, py0, py1 in mine:
+        if px1 < bj0 or px0 > bj2 or py1 < bj1 or py0 > bj3:
+            continue
+        for r, s, rx0, rx1, ry0, ry1 in theirs:
+            if rx1 < px0 or rx0 > px1 or ry1 < py0 or ry0 > py1:
+                continue
+            x = _cross(p, q, r, s)
+            if x is None or any(_inside(b, x, 6) for b in shared):
+                continue
+            if all(math.dist(x, f) > 3 for f in found):
+                found.append(x)
+    return len(found)
+
+
 def _overlap(a: Box, b: Box, pad: float = 0.0) -> bool:
     return a[0] - pad < b[2] and b[0] - pad < a[2] and a[1] - pad < b[3] and b[1] - pad < a[3]
 
@@ -313,28 +335,6 @@ def backtrack(g, graph: Graph) -> float:
     extent = max(bb[axis + 2] - bb[axis], 1.0)
     at = {n.id: _floats(g.get_node(n.id).attr["pos"])[axis] for n in graph.nodes}
     return sum(max(0.0, sign * (at[e.source] - at[e.target])) for e in graph.edges) / extent
-
-
-def _crossings(mine, theirs, bi: Box, bj: Box, shared: list[Box]) -> int:
-    """How many places, 3 pt or more apart and 6 pt or more outside the ``shared`` end nodes,
-    two lines cross; ``mine`` and ``theirs`` are ``_Line.segments``, ``bi`` and ``bj`` the lines'
-    boxes. Segments are paired in order, and only when their own boxes meet."""
-    bj0, bj1, bj2, bj3 = bj
-    bi0, bi1, bi2, bi3 = bi
-    theirs = [t for t in theirs if not (t[3] < bi0 or t[2] > bi2 or t[5] < bi1 or t[4] > bi3)]  # apart from all of mine
-    found: list[Point] = []
-    for p, q, px0, px1, py0, py1 in mine:
-        if px1 < bj0 or px0 > bj2 or py1 < bj1 or py0 > bj3:
-            continue
-        for r, s, rx0, rx1, ry0, ry1 in theirs:
-            if rx1 < px0 or rx0 > px1 or ry1 < py0 or ry0 > py1:
-                continue
-            x = _cross(p, q, r, s)
-            if x is None or any(_inside(b, x, 6) for b in shared):
-                continue
-            if all(math.dist(x, f) > 3 for f in found):
-                found.append(x)
-    return len(found)
 
 
 def measure(g, graph: Graph, subgraphs: dict, label_pt: float, wrap_at: int, icon_pt: float = 44) -> Quality:
