@@ -5,18 +5,17 @@ Exit codes: 0 no errors; 1 a spec has errors (or warnings with --strict);
 
 Option scheme: ``-f/--format`` is always the format of what a command prints (check's
 findings report, services' listing); ``-T/--formats`` names the picture formats render and
-build write, as Graphviz's ``dot -T`` does. ``archgen -V`` and ``archgen -h`` are answered by
-``archgen.entry`` without importing this module; ``archgen.helptext`` holds that help text,
-generated from this app (``python -m archgen.helptext --write``, a test keeps it current).
+build write, as Graphviz's ``dot -T`` does. ``archgen -V``, ``archgen -h`` and a plainly
+written ``archgen check`` are run by ``archgen.entry`` without importing this module (the
+check itself is ``archgen.cli_core.run_check``, which this app's ``check`` runs too);
+``archgen.helptext`` holds the help text, generated from this app (``python -m
+archgen.helptext --write``, a test keeps it current).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import warnings
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -25,13 +24,32 @@ import typer
 from typer.core import TyperGroup
 
 from archgen import __version__
+from archgen.cli_core import (
+    DEFAULT_MAX_BYTES,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    STDIN,
+    ColorWhen,
+    ReportFormat,
+    SpecInput,
+    exit_code_for,
+    fail,
+    guarded,
+    run_check,
+    settle,
+    show_warning,
+)
+from archgen.cli_core import about as _about
+from archgen.cli_core import check_all as _check_all
+from archgen.cli_core import check_ignores as _check_ignores
+from archgen.cli_core import inputs as _inputs
+from archgen.cli_core import shown as _shown
+from archgen.cli_core import use_color as _use_color
+from archgen.cli_core import warn as _warn
 from archgen.cli_values import lighten
-from archgen.errors import ArchgenError, GraphvizWarning, UsageError
+from archgen.errors import ArchgenError, UsageError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_RENDER = 0, 1, 2, 3
 HELP_WIDTH = 80
-STDIN = "-"
-
 
 
 def _tidy(command) -> None:
@@ -72,13 +90,6 @@ app = typer.Typer(
 )
 
 
-class ReportFormat(str, Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
-    github = "github"
-
-
 class TableFormat(str, Enum):
     table = "table"
     json = "json"
@@ -87,12 +98,6 @@ class TableFormat(str, Enum):
 class ThemeName(str, Enum):
     light = "light"
     dark = "dark"
-
-
-class ColorWhen(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
 
 
 def _version(value: bool) -> None:
@@ -140,117 +145,25 @@ ConfigFile = Annotated[Optional[Path], typer.Option(  # noqa: UP045
     "--config", metavar="FILE", help="Configuration file (default: the nearest .archgen.yaml, or pyproject.toml "
                                      "with [tool.archgen], from here upward).")]
 
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+def _typed(ctx: typer.Context) -> set[str]:
+    """The names of the options given on the command line (not defaults)."""
+    out = set()
+    for name in ctx.params:
+        source = ctx.get_parameter_source(name)
+        if source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP"):
+            out.add(name)
+    return out
 
 
 def _settle(ctx: typer.Context, config_file: Path | None, **given):
     """The configuration in force and each setting: the command line's value when it was
     given there, else the configuration's, else the option's default."""
-    from archgen.config import discover
-
-    config = discover(None, config_file)
-    out = {}
-    for name, value in given.items():
-        source = ctx.get_parameter_source(name)
-        typed = source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
-        configured = getattr(config, name)
-        out[name] = value if typed or configured is None else configured
-    theme = out.get("theme")
-    if isinstance(theme, Enum):
-        out["theme"] = theme.value
-    return config, out
-
-
-def _use_color(when: ColorWhen, stream) -> bool:
-    """``always``/``never`` as said; ``auto``: a terminal, NO_COLOR unset or empty, TERM not dumb."""
-    if when is ColorWhen.always:
-        return True
-    if when is ColorWhen.never:
-        return False
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("TERM") == "dumb":
-        return False
-    return bool(getattr(stream, "isatty", lambda: False)())
-
-
-def exit_code_for(exc: ArchgenError) -> int:
-    """The exit code of an error: 2 for a usage error, 3 for anything that failed while working."""
-    return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_RENDER
+    return settle(_typed(ctx), config_file, **given)
 
 
 def _fail(exc: ArchgenError) -> typer.Exit:
-    typer.echo(f"archgen: error: {exc.message}", err=True)
-    if exc.hint:
-        typer.echo(f"    hint: {exc.hint}", err=True)
-    return typer.Exit(exit_code_for(exc))
-
-
-def _warn(message: str) -> None:
-    typer.echo(f"archgen: warning: {message}", err=True)
-
-
-def _about(file: str, message: str) -> str:
-    """``file: message``, without naming the file twice when the message already starts with it."""
-    return message if message.startswith(f"{file}:") else f"{file}: {message}"
-
-
-@dataclass(frozen=True)
-class SpecInput:
-    """One spec to check: a file, or standard input under a name."""
-
-    name: str
-    data: bytes | None = None  # standard input's bytes; None: read the file ``name``
-
-
-def _inputs(args: list[str], stdin_filename: str | None, max_bytes: int) -> list[SpecInput]:
-    from archgen.specfiles import expand_spec_args
-
-    if not args:
-        raise UsageError("no spec given", hint="name spec files or folders, or - for standard input")
-    out = []
-    found, empty = expand_spec_args(args)
-    for folder in empty:
-        _warn(f"no archgen spec found under {folder} (looked for *.yaml and *.yml files with `archgen:`)")
-    for arg in found:
-        if arg == STDIN:
-            from archgen.files import read_limited
-
-            data = read_limited(sys.stdin.buffer, max_bytes + 1)
-            out.append(SpecInput(stdin_filename or "<stdin>", data))
-        else:
-            out.append(SpecInput(arg))
-    if stdin_filename and STDIN not in args:
-        _warn("--stdin-filename is used only with - (standard input)")
-    return out
-
-
-def _check_ignores(ignore: list[str] | None) -> None:
-    from archgen.suppress import ignore_problem
-
-    for prefix in ignore or ():
-        problem = ignore_problem(prefix)
-        if problem:
-            _warn(f"--ignore {prefix}: {problem}")
-
-
-def _check_all(inputs: list[SpecInput], ignore, max_bytes: int, config=None, collapse: bool = False):
-    from archgen.check import check_file, check_source
-    from archgen.model.loader import Limits
-
-    limits = Limits(max_bytes=max_bytes, collapse=collapse)
-    results = []
-    for spec in inputs:
-        codes = tuple(ignore or ()) + (config.ignores_for(spec.name) if config is not None else ())
-        if spec.data is None:
-            results.append(check_file(spec.name, limits, codes))
-        else:
-            results.append(check_source(spec.data, spec.name, limits, codes))
-    return results
-
-
-def _shown(findings, quiet: bool):
-    return [f for f in findings if f.is_error] if quiet else findings
+    return typer.Exit(fail(exc))
 
 
 @app.command()
@@ -270,35 +183,8 @@ def check(
     config_file: ConfigFile = None,
 ) -> None:
     """Check specs against the schema, the AWS integration rules and the EMR/EC2 guidance."""
-    from archgen.report import format_findings
-
-    try:
-        config, s = _settle(ctx, config_file, strict=strict, ignore=ignore, max_bytes=max_bytes)
-        _check_ignores(s["ignore"])
-        results = _check_all(_inputs(specs, stdin_filename, s["max_bytes"]), s["ignore"], s["max_bytes"], config)
-    except ArchgenError as exc:
-        raise _fail(exc) from None
-    findings = list(config.findings) + [f for r in results for f in r.findings]
-    shown = _shown(findings, quiet)
-    if output_file is not None:
-        from archgen.files import write_atomic
-
-        out = format_findings(shown, fmt.value)
-        try:
-            write_atomic(output_file, (out + "\n").encode("utf-8") if out else b"")
-        except ArchgenError as exc:
-            raise _fail(exc) from None
-    else:
-        painted = _use_color(color, sys.stdout)
-        out = format_findings(shown, fmt.value, color=painted)
-        if out:
-            typer.echo(out, color=painted)
-    if fmt is ReportFormat.text and not quiet:
-        n_err = sum(f.is_error for f in findings)
-        n_warn = sum(f.severity == "warning" for f in findings)
-        typer.echo(f"{len(results)} spec(s) checked: {n_err} error(s), {n_warn} warning(s)", err=True)
-    failed = any(not r.ok(s["strict"]) for r in results) or (s["strict"] and bool(config.findings))
-    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+    raise typer.Exit(run_check(specs, fmt, output_file, strict, ignore, max_bytes, quiet, color, stdin_filename,
+                               config_file, typed=_typed(ctx)))
 
 
 def _config_findings(config, quiet: bool, color: ColorWhen) -> None:
@@ -902,49 +788,13 @@ def help_pages() -> dict[str, str]:
     return pages
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Warnings that domain code raises (Graphviz trouble) are printed like archgen's own."""
-    if issubclass(category, GraphvizWarning):
-        _warn(f"graphviz: {message}")
-    else:  # pragma: no cover - a library's warning keeps Python's format
-        _python_show_warning(message, category, filename, lineno, file, line)
-
-
-_python_show_warning = warnings.showwarning
-
-
-def _interrupt(signum, frame) -> None:
-    from archgen.errors import Interrupted
-
-    raise Interrupted(signum)
+_show_warning = show_warning
 
 
 def main() -> None:
-    """Run the typer app (``archgen.entry.main`` answers -V and -h before this).
-
-    SIGTERM and SIGINT unwind the command (temporary files are removed, drawing processes
-    are stopped and reaped) and exit with 128 + the signal's number (143, 130).
-    """
-    import signal
-
-    from archgen.errors import Interrupted
-
-    warnings.showwarning = _show_warning
-    warnings.simplefilter("always", GraphvizWarning)  # every picture's trouble, not only the first
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, _interrupt)
-    try:
-        app()
-    except ArchgenError as exc:  # pragma: no cover - commands handle their own
-        typer.echo(f"archgen: error: {exc.message}", err=True)
-        sys.exit(exit_code_for(exc))
-    except Interrupted as exc:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        typer.echo(f"archgen: stopped by {signal.Signals(exc.signum).name}", err=True)
-        sys.exit(128 + exc.signum)
-    except KeyboardInterrupt:  # pragma: no cover - a SIGINT before the handler was set
-        sys.exit(130)
+    """Run the typer app (``archgen.entry.main`` answers -V and -h, and runs a plainly
+    written ``check``, before this); ``archgen.cli_core.guarded`` handles signals."""
+    sys.exit(guarded(app))
 
 
 __all__ = ["app", "main", "UsageError"]
