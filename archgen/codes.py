@@ -30,3 +30,14 @@ def load_codes() -> dict[str, Code]:
     raw = read_data("codes.yaml").get("codes") or {}
     return {c: Code(c, raw[c]["name"], family, raw[c]["summary"], raw[c].get("suppressible", True))
             for c, family in reporter_of().items() if c in raw}
+
+
+@lru_cache(maxsize=1)
+def suppressible_codes() -> dict[str, bool]:
+    """Each code in codes.yaml and whether ``ignore`` may silence it.
+
+    codes.yaml texts exactly the declared codes (tests/test_registry.py), so this answers
+    from the data alone, without collecting the declarations (which imports every reporter,
+    the infrastructure-code importers among them): suppression runs on every check."""
+    raw = read_data("codes.yaml").get("codes") or {}
+    return {c: entry.get("suppressible", True) for c, entry in raw.items()}

@@ -4,21 +4,20 @@ marks the errors that make a spec meaningless (unreadable files, unknown ids).""
 
 from __future__ import annotations
 
-from archgen.codes import load_codes
+from archgen.codes import suppressible_codes
 from archgen.findings import Finding
 from archgen.model.model import ROLE_SECTIONS, Spec
 
 
 def suppressible(code: str) -> bool:
     """Whether ``ignore`` may silence this code (unknown codes may be: they are someone else's)."""
-    entry = load_codes().get(code)
-    return entry is None or entry.suppressible
+    return suppressible_codes().get(code, True)
 
 
 def ignore_problem(prefix: str) -> str | None:
     """Why an ``ignore`` entry has no effect (no such code, or only codes that cannot be
     suppressed), or None when it silences something."""
-    matched = [c for c in load_codes() if c.startswith(prefix)]
+    matched = [c for c in suppressible_codes() if c.startswith(prefix)]
     if not matched:
         return f"no finding code starts with `{prefix}`"
     if not any(suppressible(c) for c in matched):

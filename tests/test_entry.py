@@ -1,0 +1,206 @@
+"""The console entry runs a plainly written ``archgen check`` without typer: the same
+values reach ``run_check`` as through the typer app, the same bytes come out, and
+anything it does not read exactly as typer does goes to typer."""
+
+from __future__ import annotations
+
+import inspect
+import io
+import subprocess
+import sys
+
+import pytest
+import typer
+import typer.main
+from typer.testing import CliRunner
+
+from archgen import cli, cli_core
+from archgen.entry import CHECK_OPTIONS, parse_check
+from tests.conftest import FIXTURES, ROOT
+
+SPEC = str(ROOT / "specs" / "clickstream.archgen.yaml")
+BAD = str(FIXTURES / "bad" / "unknown-service.yaml")
+PROJECT = FIXTURES / "config" / "yaml-project"
+
+
+def _check_command():
+    group = typer.main.get_command(cli.app)
+    return group.get_command(None, "check")
+
+
+def test_the_option_table_is_the_typer_commands():
+    command = _check_command()
+    theirs = {}
+    for param in command.params:
+        if param.param_type_name != "option":
+            continue
+        kind = "flag" if param.is_flag else ("list" if param.multiple else "value")
+        for name in (*param.opts, *param.secondary_opts):
+            theirs[name] = (param.name, kind)
+    ours = {name: (dest, kind if kind in ("flag", "list") else "value") for name, (dest, kind) in CHECK_OPTIONS.items()}
+    assert ours == theirs
+
+
+def _through_typer(args: list[str]) -> dict | None:
+    """The keyword arguments typer's ``check`` hands to ``run_check`` (None: typer refused)."""
+    seen = {}
+
+    def record(*a, **k):
+        bound = inspect.signature(cli_core.run_check).bind(*a, **k)
+        seen.update(bound.arguments)
+        return 0
+
+    original = cli.run_check
+    cli.run_check = record
+    try:
+        result = CliRunner().invoke(cli.app, ["check", *args])
+    finally:
+        cli.run_check = original
+    return dict(seen) if result.exit_code == 0 and seen else None
+
+
+def _filled(values: dict) -> dict:
+    """``run_check``'s arguments with the defaults the command line left out."""
+    bound = inspect.signature(cli_core.run_check).bind(**values)
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+READ_HERE = [
+    [SPEC],
+    [SPEC, BAD, "-"],
+    ["-f", "json", SPEC],
+    [SPEC, "--format=sarif", "--format", "github"],
+    [SPEC, "--strict", "-q", "--ignore", "W", "--ignore=E1", "--ignore", "-x"],
+    [SPEC, "--max-bytes", "100", "--max-bytes=1073741824", "--color", "never"],
+    [SPEC, "--output-file", "out/report.txt", "--config", SPEC, "--stdin-filename", "-"],
+    [SPEC, "--stdin-filename=", "--ignore="],
+    ["--", "-q", "--format", SPEC],
+    [SPEC, "--color=always", "--", "--strict"],
+    ["", "--quiet"],
+    [SPEC, "--max-bytes", "007"],
+]
+
+
+@pytest.mark.parametrize("args", READ_HERE)
+def test_the_values_are_the_ones_typer_passes(args):
+    ours = parse_check(args)
+    assert ours is not None
+    theirs = _through_typer(args)
+    assert theirs is not None
+    theirs["typed"] = set(theirs["typed"])
+    ours = _filled(ours)
+    ours["typed"] = set(ours["typed"])
+    assert {k: (v, type(v)) for k, v in ours.items()} == {k: (v, type(v)) for k, v in _filled(theirs).items()}
+
+
+@pytest.mark.parametrize("args", [
+    [],                                  # typer: missing argument
+    [SPEC, "-h"], [SPEC, "--help"],      # help
+    [SPEC, "-qf", "json"], [SPEC, "-fjson"], [SPEC, "-f=json"],  # short options in one word
+    [SPEC, "--strict=1"],                # a value for a flag
+    [SPEC, "--format"],                  # no value
+    [SPEC, "--format", "JSON"], [SPEC, "--color", "sometimes"],
+    [SPEC, "--max-bytes", "0"], [SPEC, "--max-bytes", "1073741825"], [SPEC, "--max-bytes", "+5"],
+    [SPEC, "--max-bytes", " 5"], [SPEC, "--max-bytes", "1_000"], [SPEC, "--max-bytes", "٣"],
+    [SPEC, "--output-file", ""], [SPEC, "--config="],
+    [SPEC, "--bogus"], [SPEC, "-x"], [SPEC, "--strict", "-5"], [SPEC, "--form", "json"],
+])
+def test_anything_else_goes_to_typer(args):
+    assert parse_check(args) is None
+
+
+def _run(argv: list[str], cwd, typer_path: bool, stdin: bytes = b""):
+    code = ("import sys; sys.argv = ['archgen', *sys.argv[1:]]; "
+            + ("from archgen.cli import main" if typer_path else "from archgen.entry import main") + "; main()")
+    proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, cwd=cwd, input=stdin)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("argv, cwd", [
+    (["check", SPEC], ROOT),
+    (["check", BAD, SPEC, "-f", "json"], ROOT),
+    (["check", BAD, "-f", "sarif", "--ignore", "E1", "--ignore", "Q"], ROOT),
+    (["check", BAD, "-f", "github", "--color", "always"], ROOT),
+    (["check", "specs", "-q", "--strict"], PROJECT),
+    (["check", "specs", "--max-bytes", "10"], PROJECT),
+    (["check", "-", "--stdin-filename", "piped.yaml"], ROOT),
+    (["check", "no-such.yaml"], ROOT),
+    (["check", str(FIXTURES)], ROOT),
+    (["check", SPEC, "--config", "missing.toml"], ROOT),
+])
+def test_the_same_bytes_come_out(argv, cwd, tmp_path):
+    assert parse_check(argv[1:]) is not None
+    stdin = (FIXTURES / "bad" / "duplicate-id.yaml").read_bytes()
+    assert _run(argv, cwd, typer_path=False, stdin=stdin) == _run(argv, cwd, typer_path=True, stdin=stdin)
+
+
+def test_the_same_report_file_is_written(tmp_path):
+    fast, slow = tmp_path / "fast.json", tmp_path / "slow.json"
+    assert _run(["check", BAD, "-f", "json", "--output-file", str(fast)], ROOT, False)[0] == 1
+    assert _run(["check", BAD, "-f", "json", "--output-file", str(slow)], ROOT, True)[0] == 1
+    assert fast.read_bytes() == slow.read_bytes() and b'"E110"' in fast.read_bytes()
+
+
+PROBE = """
+import sys
+sys.argv = ["archgen", *sys.argv[1:]]
+from archgen.entry import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+top = sorted({m.split(".")[0] for m in sys.modules} & {"typer", "click", "jsonschema", "rich", "pydantic",
+             "pygraphviz", "PIL", "diagrams", "pptx", "pygls", "markdown_it"})
+deep = sorted(m for m in sys.modules if m.startswith(("archgen.render.graph", "archgen.render.pipeline",
+              "archgen.slides", "archgen.iac", "archgen.build", "archgen.lsp", "archgen.cli.", "importlib.metadata"))
+              or m == "archgen.cli")
+print(code, top, deep)
+"""
+
+
+def test_a_clean_check_imports_neither_typer_nor_jsonschema_nor_the_drawing_stack():
+    proc = subprocess.run([sys.executable, "-c", PROBE, "check", SPEC, "-f", "json"], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert proc.stdout.strip().splitlines()[-1] == "0 [] []", proc.stderr[-2000:]
+
+
+def test_a_check_with_schema_errors_still_needs_no_typer():
+    proc = subprocess.run([sys.executable, "-c", PROBE, "check", str(FIXTURES / "bad" / "unknown-top-key.yaml")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.stdout.strip().splitlines()[-1] == "1 ['jsonschema'] []", proc.stderr[-2000:]
+
+
+def test_an_unread_command_line_still_reaches_typer():
+    proc = subprocess.run([sys.executable, "-c", PROBE, "check", SPEC, "-qf", "json"], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert proc.stdout.strip().splitlines()[-1].startswith("0 ['click', 'typer']") or \
+        proc.stdout.strip().splitlines()[-1].startswith("0 ['typer']"), proc.stdout
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
+
+
+@pytest.mark.parametrize("tty", [False, True])
+@pytest.mark.parametrize("color", [None, False, True])
+@pytest.mark.parametrize("err", [False, True])
+def test_echo_writes_what_typers_echo_writes(monkeypatch, tty, color, err):
+    message = "\x1b[31merror\x1b[0m E110 ünïcode \x1b[?25l…"
+    written = []
+    for echo in (cli_core.echo, typer.echo):
+        stream = _Stream(tty)
+        monkeypatch.setattr(sys, "stderr" if err else "stdout", stream)
+        echo(message, err=err, color=color)
+        written.append(stream.getvalue())
+    assert written[0] == written[1]
+    assert written[0].endswith("…\n")
