@@ -21,7 +21,6 @@ that names the file, line and column.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import os
 import re
@@ -204,6 +203,8 @@ def _settle(path: Path, data: Any, where) -> Config:
     for key, value in data.items():
         if key not in KEYS:
             line, column = where((key,))
+            import difflib
+
             close = difflib.get_close_matches(str(key), KEYS, n=1)
             hint = did_you_mean(close) or f"the keys are {', '.join(KEYS)}"
             findings.append(Finding("W501", f"unknown configuration key `{key}`", (key,), hint=hint,

@@ -7,7 +7,6 @@ import contextlib
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -52,6 +51,8 @@ def folder_error(folder: Path, exc: OSError) -> RenderError:
 
 def _temp_copy(path: Path, data: bytes) -> str:
     """Write data to a new temporary file beside ``path``; returns its name."""
+    import tempfile
+
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)

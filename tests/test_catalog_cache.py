@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -86,3 +87,24 @@ def test_the_key_changes_with_the_bytes(cache, monkeypatch):
     read_data.cache_clear()
     assert read_data("codes.yaml") == _yaml("codes.yaml")
     assert len(list(cache.glob("*.json"))) == 2
+
+
+def _packaged():
+    folder = resources.files("archgen.data")
+    return {e.name: e.read_bytes() for e in sorted(folder.iterdir(), key=lambda e: e.name)
+            if e.is_file() and not e.name.startswith((".", "__")) and not e.name.endswith(".py")}
+
+
+def test_the_data_folder_is_read_from_disk_as_importlib_resources_lists_it():
+    assert catalog._data_folder() == Path(catalog.__file__).resolve().parent.parent / "data"
+    assert data_files() == _packaged()
+
+
+def test_without_the_folder_on_disk_the_files_come_through_importlib_resources(monkeypatch, tmp_path):
+    monkeypatch.setattr(catalog, "__file__", str(tmp_path / "nowhere" / "catalog" / "__init__.py"))
+    data_files.cache_clear()
+    try:
+        assert not isinstance(catalog._data_folder(), Path)
+        assert data_files() == _packaged()
+    finally:
+        data_files.cache_clear()

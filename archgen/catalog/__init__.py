@@ -10,13 +10,10 @@ YAML is parsed as before and nothing fails.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import hashlib
 import json
 import os
-import tempfile
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 
 from archgen.errors import CatalogError
@@ -28,12 +25,24 @@ CACHE_FORMAT = "catalog-1"
 @lru_cache(maxsize=1)
 def data_files() -> dict[str, bytes]:
     """``{file name: bytes}`` of every packaged data file, by name, read once."""
-    folder = resources.files("archgen.data")
+    folder = _data_folder()
     out = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.is_file() and not entry.name.startswith((".", "__")) and not entry.name.endswith(".py"):
             out[entry.name] = entry.read_bytes()
     return out
+
+
+def _data_folder():
+    """The packaged data folder: on disk beside this package in any normal install (found
+    without ``importlib.resources``, whose import costs more than reading every file), else
+    through ``importlib.resources`` (a zipped package)."""
+    here = Path(__file__).resolve().parent.parent / "data"
+    if here.is_dir():
+        return here
+    from importlib import resources
+
+    return resources.files("archgen.data")
 
 
 def cache_dir() -> Path:
@@ -76,6 +85,8 @@ def _parse(name: str, raw: bytes) -> dict:
 
 def _plain(value):
     """YAML dates as ISO text, so that parsed and cached data are the same values."""
+    import datetime
+
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -90,6 +101,8 @@ def _store(path: Path, data: dict) -> None:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     if json.loads(text) != data:  # e.g. non-string keys: parse the YAML every time instead
         return
+    import tempfile
+
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".catalog.", suffix=".tmp", dir=path.parent)

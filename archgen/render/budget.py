@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-
+from archgen.catalog import read_data
 from archgen.model.model import Spec
 
 HINT = ("split the architecture into several specs, or draw an overview with `archgen render "
@@ -34,7 +32,7 @@ class Size:
 @lru_cache(maxsize=1)
 def layout_limits() -> Size:
     """The largest diagram laid out (``archgen/data/layout-limits.yaml``)."""
-    data = yaml.safe_load(resources.files("archgen.data").joinpath("layout-limits.yaml").read_text("utf-8"))
+    data = read_data("layout-limits.yaml")
     return Size(int(data["nodes"]), int(data["edges"]), int(data["clusters"]))
 
 
