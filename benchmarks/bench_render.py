@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_spec import generate_legal  # noqa: E402
-from whole import alternate, archgen_command, dot_program, machine  # noqa: E402
+from whole import alternate, archgen_command, archgen_from, dot_program, machine  # noqa: E402
 
 PYGRAPHVIZ_ALONE = """import sys, pygraphviz
 g = pygraphviz.AGraph(sys.argv[1]); g.layout(prog="dot")
@@ -113,8 +113,8 @@ def main() -> None:
             commands = {"archgen": ([*exe, "render", str(spec), "-o", str(out)], (0,)),
                         "graphviz": (baseline, (0,))}
             if args.before:
-                commands["before"] = (["env", f"PYTHONPATH={args.before.resolve()}", sys.executable, "-P", "-m",
-                                       "archgen", "render", str(spec), "-o", str(folder / "before")], (0,))
+                commands["before"] = ([*archgen_from(args.before), "render", str(spec), "-o", str(folder / "before")],
+                                      (0,))
             medians = alternate(commands, args.runs)
             aw, ah, at = png_size(out / f"bench{n}.png")
             gw, gh, gt = png_size(alone_png)

@@ -25,6 +25,22 @@ def archgen_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "archgen"]
 
 
+def archgen_from(checkout: Path) -> list[str]:
+    """``python -m archgen`` run from a checkout (first on ``PYTHONPATH``): an older archgen
+    for a before/after table, or this one started the same way. ``-P``: without it ``-m`` puts
+    the current folder first on the path, and run from a checkout's root it would import that
+    checkout's archgen instead."""
+    return ["env", f"PYTHONPATH={checkout.resolve()}", sys.executable, "-P", "-m", "archgen"]
+
+
+def load_average() -> str:
+    """The 1-minute load average, as the benchmarks print it."""
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:  # pragma: no cover - not on every system
+        return "unknown"
+
+
 def user_env() -> dict[str, str]:
     """The environment a user runs in: Python may cache compiled modules (``__pycache__``),
     as it does after a normal install, whatever this shell says."""
