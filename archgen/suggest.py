@@ -10,7 +10,6 @@ reference would not help anyway.
 
 from __future__ import annotations
 
-import difflib
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -49,6 +48,8 @@ class Suggester:
         if len(self._cache) >= self.max_lookups:
             return []
         pool = self.candidates if len(self.candidates) <= SMALL else self._shortlist(name)
+        import difflib  # only when a name is misspelt: most checks never need it
+
         hits = difflib.get_close_matches(name, pool, n=max(n, 2), cutoff=cutoff)
         self._cache[name] = hits
         return hits[:n]

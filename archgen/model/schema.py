@@ -6,7 +6,6 @@ two equal, so the service enum can never drift from the catalog.
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import lru_cache
 from typing import Any
@@ -448,6 +447,8 @@ def _type_hint(path: tuple, expected: str, instance: Any) -> str:
 
 
 def _to_findings(error) -> list[Finding]:
+    import difflib
+
     path = tuple(error.absolute_path)
     where = _where(path)
     if error.validator == "additionalProperties":
