@@ -1,11 +1,13 @@
 """Whole-process `archgen build` of 50 specs of 20-60 components (PNG+SVG): the rebuild
 with nothing changed, and with ``--full`` also full builds with --jobs 1 and --jobs 2.
 
-    python benchmarks/bench_build.py [--runs 7] [--specs 50] [--full]
+    python benchmarks/bench_build.py [--runs 7] [--specs 50] [--full] [--before DIR]
 
 The specs come from ``gen_spec.generate`` with seeds 0-49. One build fills the output
 folder first; then the no-change rebuild runs ``--runs`` times (after a warm-up) and the
-median is printed together with the build's own summary line.
+median is printed together with the build's own summary line. With ``--before DIR`` (a
+checkout of an older archgen) the rebuild also runs as ``python -m archgen`` from that
+checkout and from this one, each into its own filled folder, in turn with the first.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from gen_spec import generate  # noqa: E402
-from whole import alternate, archgen_command, machine, user_env  # noqa: E402
+from whole import alternate, archgen_command, archgen_from, load_average, machine, user_env  # noqa: E402
+
+HERE = Path(__file__).resolve().parent.parent
 
 
 def write_specs(folder: Path, count: int) -> list[int]:
@@ -49,6 +53,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--specs", type=int, default=50)
     parser.add_argument("--full", action="store_true", help="also time full builds, --jobs 1 and 2")
+    parser.add_argument("--before", type=Path, help="a checkout of an older archgen to time as well")
     args = parser.parse_args()
     exe = archgen_command()
     with tempfile.TemporaryDirectory() as tmp:
@@ -57,12 +62,24 @@ def main() -> None:
         out = root / "out"
         build = [*exe, "build", str(root / "specs"), "-o", str(out)]
         build_line(build)  # fill the folder
-        rebuild = alternate({"rebuild": (build, (0,))}, args.runs)["rebuild"]
+        commands = {"rebuild": (build, (0,))}
+        if args.before:
+            for name, exe_ in (("before", archgen_from(args.before)), ("after -m", archgen_from(HERE))):
+                cmd = [*exe_, "build", str(root / "specs"), "-o", str(root / name.replace(" ", ""))]
+                build_line(cmd)
+                commands[name] = (cmd, (0,))
+        load_before = load_average()
+        medians = alternate(commands, args.runs)
+        rebuild = medians["rebuild"]
         _, line = build_line(build)
         print(f"machine: {machine()}")
+        print(f"load average (1 min) {load_before} before the rebuilds, {load_average()} after")
         print(f"{args.specs} specs of {min(sizes)}-{max(sizes)} components ({sum(sizes)} in all), PNG+SVG")
         print(f"rebuild, nothing changed: {rebuild[0]:.3f} s wall, {rebuild[1]:.3f} s CPU, median of {args.runs} "
               f"whole processes ({line})")
+        if args.before:
+            for name in ("before", "after -m"):
+                print(f"rebuild, python -m archgen {name}: {medians[name][0]:.3f} s wall, {medians[name][1]:.3f} s CPU")
         if not args.full:
             return
         serial, parallel = [], []
