@@ -3,7 +3,8 @@ with nothing changed, and with ``--full`` also full builds with --jobs 1 and --j
 
     python benchmarks/bench_build.py [--runs 7] [--specs 50] [--full] [--before DIR]
 
-The specs come from ``gen_spec.generate`` with seeds 0-49. One build fills the output
+The specs come from ``gen_spec.generate_legal`` with seeds 0-49 (the flows that rules v2
+constraints reject are dropped, so that every spec is drawn). One build fills the output
 folder first; then the no-change rebuild runs ``--runs`` times (after a warm-up) and the
 median is printed together with the build's own summary line. With ``--before DIR`` (a
 checkout of an older archgen) the rebuild also runs as ``python -m archgen`` from that
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from gen_spec import generate  # noqa: E402
+from gen_spec import generate_legal  # noqa: E402
 from whole import alternate, archgen_command, archgen_from, load_average, machine, user_env  # noqa: E402
 
 HERE = Path(__file__).resolve().parent.parent
@@ -34,7 +35,7 @@ def write_specs(folder: Path, count: int) -> list[int]:
     sizes = []
     for i in range(count):
         components = 20 + round(40 * i / max(1, count - 1))
-        (folder / f"spec{i:02d}.archgen.yaml").write_text(generate(components, int(components * 1.3), seed=i))
+        (folder / f"spec{i:02d}.archgen.yaml").write_text(generate_legal(components, int(components * 1.3), seed=i))
         sizes.append(components)
     return sizes
 
