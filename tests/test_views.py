@@ -192,3 +192,22 @@ def test_no_label_box_on_an_icon_or_another_label_in_any_view(cli, tmp_path):
     for path in pictures:
         m = measure(parse_svg(path.read_bytes()))
         assert m["overlaps"] == 0, (path.name, m)
+
+
+def test_the_whole_picture_is_the_same_with_views_drawn_or_not(cli, tmp_path):
+    # Measuring a view's frame draws the layout once as JSON, which leaves Graphviz's xdot
+    # drawing operations on the graph (with this machine's icon paths); later draws read them
+    # back as part of the picture (the margin twice, a second background). Neither the whole
+    # picture nor any DOT may carry them.
+    alone, with_views = tmp_path / "alone", tmp_path / "views"
+    for out, more in ((alone, ()), (with_views, ("--all-views",))):
+        result = cli("render", SPEC, "-o", out, "-T", "dot,svg", *more)
+        assert result.exit_code == 0, result.output
+    for name in ("clickstream.dot", "clickstream.svg"):
+        assert (with_views / name).read_bytes() == (alone / name).read_bytes(), name
+    svg = parse_svg((with_views / "clickstream.svg").read_text())
+    assert (svg.width, svg.height) == (701.0, 455.0)
+    assert sorted(p.name for p in with_views.glob("*.dot"))[:2] == ["clickstream--ingest.dot", "clickstream--query.dot"]
+    for view in with_views.glob("*.dot"):
+        text = view.read_bytes()
+        assert re.findall(rb"_[a-z]*draw_|xdotversion", text) == [], view.name

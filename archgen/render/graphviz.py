@@ -528,6 +528,26 @@ def _ops_box(ops) -> Box | None:
     return box
 
 
+XDOT = ("_draw_", "_hdraw_", "_tdraw_", "_ldraw_", "_hldraw_", "_tldraw_")
+
+
+def _forget_drawing(g) -> None:
+    """Empty the xdot drawing operations that a JSON draw leaves on the graph: every later draw
+    re-reads the layout from the attributes (``nop2``), and would take the background drawn
+    there for part of the picture (the margin twice, a second background)."""
+    graphs = [g]
+    while graphs:
+        sub = graphs.pop()
+        for key in XDOT:
+            if sub.graph_attr.get(key):
+                sub.graph_attr[key] = ""
+        graphs.extend(sub.subgraphs())
+    for item in (*g.nodes(), *g.edges()):
+        for key in XDOT:
+            if item.attr.get(key):
+                item.attr[key] = ""
+
+
 @dataclass(frozen=True)
 class Extents:
     """Where each part of the laid-out picture is: nodes by id, edges by index, clusters by name."""
@@ -540,6 +560,7 @@ class Extents:
 def _extents(g) -> Extents:
     """The boxes of every node, edge (line, head and label) and cluster, as Graphviz drew them."""
     drawn = json.loads(g.draw(format="json"))
+    _forget_drawing(g)
     nodes: dict[str, Box] = {}
     clusters: dict[str, Box] = {}
     for obj in drawn.get("objects", []):
@@ -555,8 +576,7 @@ def _extents(g) -> Extents:
         token, prefix = edge.get("tooltip", ""), f"{TOKEN}e"
         if not token.startswith(prefix):
             continue
-        ops = [op for key in ("_draw_", "_hdraw_", "_tdraw_", "_ldraw_", "_hldraw_", "_tldraw_")
-               for op in edge.get(key, [])]
+        ops = [op for key in XDOT for op in edge.get(key, [])]
         box = _ops_box(ops)
         if box is not None:
             edges[int(token[len(prefix):])] = box
@@ -730,7 +750,7 @@ def _draw(g, formats: tuple[str, ...], scale: float, png_file: str = "picture.pn
         if fmt == "svg":
             data = embed_icons(data)
         elif fmt == "dot":
-            data = relative_icons(data)
+            data = relative_icons(_without_drawing(data))
         out[fmt] = data
     return out
 
@@ -784,6 +804,15 @@ def embed_icons(svg: bytes) -> bytes:
         return body
     defs = b"\n<defs>\n" + b"\n".join(symbols.values()) + b"\n</defs>"
     return body[: opening.end()] + defs + body[opening.end():]
+
+
+_DRAWING = re.compile(rb'_(?:h|t|hl|tl|l)?draw_="(?:[^"\\]|\\.)*",?\s*|,\s*xdotversion="?[0-9.]+"?', re.DOTALL)
+
+
+def _without_drawing(dot: bytes) -> bytes:
+    """DOT without what measuring a view's frame leaves on the graph: the (emptied) xdot drawing
+    attributes and ``xdotversion``, so that a layout's DOT is the same with views drawn or not."""
+    return _DRAWING.sub(b"", dot)
 
 
 def relative_icons(dot: bytes) -> bytes:
