@@ -28,20 +28,21 @@ from archgen.cli_core import (
     DEFAULT_MAX_BYTES,
     EXIT_FINDINGS,
     EXIT_OK,
-    STDIN,
     ColorWhen,
     ReportFormat,
-    SpecInput,
+    ThemeName,
     exit_code_for,
     fail,
     guarded,
     run_check,
+    run_render,
     settle,
     show_warning,
 )
 from archgen.cli_core import about as _about
 from archgen.cli_core import check_all as _check_all
 from archgen.cli_core import check_ignores as _check_ignores
+from archgen.cli_core import config_findings as _config_findings
 from archgen.cli_core import inputs as _inputs
 from archgen.cli_core import shown as _shown
 from archgen.cli_core import use_color as _use_color
@@ -93,11 +94,6 @@ app = typer.Typer(
 class TableFormat(str, Enum):
     table = "table"
     json = "json"
-
-
-class ThemeName(str, Enum):
-    light = "light"
-    dark = "dark"
 
 
 def _version(value: bool) -> None:
@@ -187,49 +183,6 @@ def check(
                                config_file, typed=_typed(ctx)))
 
 
-def _config_findings(config, quiet: bool, color: ColorWhen) -> None:
-    from archgen.report import format_findings
-
-    shown = _shown(list(config.findings), quiet)
-    if shown:
-        painted = _use_color(color, sys.stderr)
-        typer.echo(format_findings(shown, "text", color=painted), err=True, color=painted)
-
-
-def _refuse_shared_outputs(inputs: list[SpecInput], output: Path) -> None:
-    """Two specs with the same stem would write the same files: a usage error, not a silent overwrite."""
-    from archgen.render.naming import stem
-
-    first: dict[str, str] = {}
-    for spec in inputs:
-        name = stem(spec.name)
-        if name in first:
-            raise UsageError(f"{first[name]} and {spec.name} would both be drawn into {output / name}.*",
-                             hint="render them into different folders (-o), or rename one of the specs")
-        first[name] = spec.name
-
-
-def _refuse_shared_files(results, output: Path, options, views, full: bool, strict: bool) -> None:
-    """Specs with different stems may still write one file (``x.yaml``'s view ``v`` and
-    ``x--v.yaml``): refused like a shared stem, before anything is drawn."""
-    from archgen.render.naming import stem
-    from archgen.render.plan import SHARED_HINT, planned_outputs, shared_output
-
-    files: dict[str, list[str]] = {}
-    for result in results:
-        if result.spec is None or not result.ok(strict):
-            continue  # not drawn
-        try:
-            files[result.file] = [o.file for o in planned_outputs(result.spec, stem(result.file), options,
-                                                                  views, full)]
-        except ArchgenError:  # an unknown view: reported for this spec when it is drawn
-            continue
-    shared = shared_output(files)
-    if shared:
-        file, first, second = shared
-        raise UsageError(f"{first} and {second} would both be drawn into {output / file}", hint=SHARED_HINT)
-
-
 @app.command()
 def render(
     ctx: typer.Context,
@@ -255,60 +208,9 @@ def render(
     config_file: ConfigFile = None,
 ) -> None:
     """Check specs and render the valid ones into DIR/<stem>[--<view>[-<step>]].<format>."""
-    from archgen.report import format_findings
-
-    try:
-        from archgen.render.options import RenderOptions, parse_formats
-        from archgen.render.pipeline import check_rendered, render_spec
-
-        config, s = _settle(ctx, config_file, output=output, formats=formats, scale=scale, theme=theme,
-                            strict=strict, ignore=ignore, max_bytes=max_bytes)
-        output, strict = s["output"], s["strict"]
-        options = RenderOptions(parse_formats(s["formats"]), s["scale"], s["theme"], legend,
-                                annotate=annotate, collapse=collapse)
-        _check_ignores(s["ignore"])
-        inputs = _inputs(specs, stdin_filename or ("stdin.yaml" if STDIN in specs else None), s["max_bytes"])
-        _refuse_shared_outputs(inputs, output)
-        results = _check_all(inputs, s["ignore"], s["max_bytes"], config, collapse=collapse)
-        _refuse_shared_files(results, output, options, ["*"] if all_views else view, all_views or not view,
-                             strict)
-    except ArchgenError as exc:
-        raise _fail(exc) from None
-    _config_findings(config, quiet, color)
-    painted = _use_color(color, sys.stderr)
-    code = EXIT_OK
-    for spec, result in zip(inputs, results):
-        shown = _shown(result.findings, quiet)
-        if shown:
-            typer.echo(format_findings(shown, "text", color=painted), err=True, color=painted)
-        if not result.ok(strict) or result.spec is None:
-            typer.echo(f"{result.file}: not rendered (fix the errors above)", err=True)
-            code = max(code, EXIT_FINDINGS)
-            continue
-        views = ["*"] if all_views else view
-        if check_only:
-            try:
-                problems = check_rendered(result.spec, result.file, output, options, views=views,
-                                          full=all_views or not view, source=spec.data)
-            except ArchgenError as exc:
-                raise _fail(exc) from None
-            for problem in problems:
-                typer.echo(problem)
-            code = max(code, EXIT_FINDINGS if problems else EXIT_OK)
-            continue
-        try:
-            written = render_spec(result.spec, result.file, output, options, views=views,
-                                  full=all_views or not view, source=spec.data)
-        except ArchgenError as exc:
-            typer.echo(_about(result.file, exc.message), err=True)
-            if exc.hint:
-                typer.echo(f"    hint: {exc.hint}", err=True)
-            code = max(code, exit_code_for(exc))
-            continue
-        if not quiet:
-            for path in written:
-                typer.echo(f"wrote {path}")
-    raise typer.Exit(code)
+    raise typer.Exit(run_render(specs, output, formats, scale, theme, legend, annotate, collapse, view, all_views,
+                                check_only, strict, ignore, max_bytes, quiet, color, stdin_filename, config_file,
+                                typed=_typed(ctx)))
 
 
 @app.command()

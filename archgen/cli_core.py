@@ -39,6 +39,11 @@ class ColorWhen(str, Enum):
     never = "never"
 
 
+class ThemeName(str, Enum):
+    light = "light"
+    dark = "dark"
+
+
 # click's own pattern (``click._compat._ansi_re``): what echo strips when not colouring
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 
@@ -226,6 +231,115 @@ def run_check(specs: list[str], fmt: ReportFormat = ReportFormat.text, output_fi
         echo(f"{len(results)} spec(s) checked: {n_err} error(s), {n_warn} warning(s)", err=True)
     failed = any(not r.ok(s["strict"]) for r in results) or (s["strict"] and bool(config.findings))
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def config_findings(config, quiet: bool, color: ColorWhen) -> None:
+    """Print what reading the configuration file found (on standard error)."""
+    from archgen.report import format_findings
+
+    chosen = shown(list(config.findings), quiet)
+    if chosen:
+        painted = use_color(color, sys.stderr)
+        echo(format_findings(chosen, "text", color=painted), err=True, color=painted)
+
+
+def refuse_shared_outputs(specs: list[SpecInput], output: Path) -> None:
+    """Two specs with the same stem would write the same files: a usage error, not a silent overwrite."""
+    from archgen.render.naming import stem
+
+    first: dict[str, str] = {}
+    for spec in specs:
+        name = stem(spec.name)
+        if name in first:
+            raise UsageError(f"{first[name]} and {spec.name} would both be drawn into {output / name}.*",
+                             hint="render them into different folders (-o), or rename one of the specs")
+        first[name] = spec.name
+
+
+def refuse_shared_files(results, output: Path, options, views, full: bool, strict: bool) -> None:
+    """Specs with different stems may still write one file (``x.yaml``'s view ``v`` and
+    ``x--v.yaml``): refused like a shared stem, before anything is drawn."""
+    from archgen.render.naming import stem
+    from archgen.render.plan import SHARED_HINT, planned_outputs, shared_output
+
+    files: dict[str, list[str]] = {}
+    for result in results:
+        if result.spec is None or not result.ok(strict):
+            continue  # not drawn
+        try:
+            files[result.file] = [o.file for o in planned_outputs(result.spec, stem(result.file), options,
+                                                                  views, full)]
+        except ArchgenError:  # an unknown view: reported for this spec when it is drawn
+            continue
+    found = shared_output(files)
+    if found:
+        file, first, second = found
+        raise UsageError(f"{first} and {second} would both be drawn into {output / file}", hint=SHARED_HINT)
+
+
+def run_render(specs: list[str], output: Path = Path("output"), formats: str = "png,svg", scale: float = 1.0,
+               theme: ThemeName | None = None, legend: bool = False, annotate: bool = False,
+               collapse: bool = False, view: list[str] | None = None, all_views: bool = False,
+               check_only: bool = False, strict: bool = False, ignore: list[str] | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES, quiet: bool = False, color: ColorWhen = ColorWhen.auto,
+               stdin_filename: str | None = None, config_file: Path | None = None,
+               typed: Collection[str] = ()) -> int:
+    """``archgen render``: check the specs, draw the valid ones (or, with ``check_only``, list
+    the outputs that are missing or stale), print what was written, give the exit code."""
+    from archgen.report import format_findings
+
+    try:
+        from archgen.render.options import RenderOptions, parse_formats
+        from archgen.render.pipeline import check_rendered, render_spec
+
+        config, s = settle(typed, config_file, output=output, formats=formats, scale=scale, theme=theme,
+                           strict=strict, ignore=ignore, max_bytes=max_bytes)
+        output, strict = s["output"], s["strict"]
+        options = RenderOptions(parse_formats(s["formats"]), s["scale"], s["theme"], legend,
+                                annotate=annotate, collapse=collapse)
+        check_ignores(s["ignore"])
+        given = inputs(specs, stdin_filename or ("stdin.yaml" if STDIN in specs else None), s["max_bytes"])
+        refuse_shared_outputs(given, output)
+        results = check_all(given, s["ignore"], s["max_bytes"], config, collapse=collapse)
+        views = ["*"] if all_views else view
+        full = all_views or not view
+        refuse_shared_files(results, output, options, views, full, strict)
+    except ArchgenError as exc:
+        return fail(exc)
+    config_findings(config, quiet, color)
+    painted = use_color(color, sys.stderr)
+    code = EXIT_OK
+    for spec, result in zip(given, results):
+        chosen = shown(result.findings, quiet)
+        if chosen:
+            echo(format_findings(chosen, "text", color=painted), err=True, color=painted)
+        if not result.ok(strict) or result.spec is None:
+            echo(f"{result.file}: not rendered (fix the errors above)", err=True)
+            code = max(code, EXIT_FINDINGS)
+            continue
+        if check_only:
+            try:
+                problems = check_rendered(result.spec, result.file, output, options, views=views, full=full,
+                                          source=spec.data)
+            except ArchgenError as exc:
+                return fail(exc)
+            for problem in problems:
+                echo(problem)
+            code = max(code, EXIT_FINDINGS if problems else EXIT_OK)
+            continue
+        try:
+            written = render_spec(result.spec, result.file, output, options, views=views, full=full,
+                                  source=spec.data)
+        except ArchgenError as exc:
+            echo(about(result.file, exc.message), err=True)
+            if exc.hint:
+                echo(f"    hint: {exc.hint}", err=True)
+            code = max(code, exit_code_for(exc))
+            continue
+        if not quiet:
+            for path in written:
+                echo(f"wrote {path}")
+    return code
 
 
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:

@@ -1,14 +1,14 @@
 """The console entry point: answers ``--version`` and ``-h``, and runs a plainly written
-``archgen check``, without importing typer.
+``archgen check`` or ``archgen render``, without importing typer.
 
 A linter is run often and from editors, hooks and CI; asking it its version or its
-options, or checking a spec, should cost little more than starting Python and doing the
-work. Importing typer and building its app costs about as much as a small check, so
-``archgen check SPEC... [options]`` is parsed here when every word of it is one this
-parser reads exactly as typer does (see ``parse_check``); anything else (an unknown or
-bad option, a value typer would refuse or word an error for, ``-h``, option clusters such
-as ``-qf json``) goes to the typer app in ``archgen.cli``, which runs the same
-``archgen.cli_core.run_check``.
+options, or checking or drawing a spec, should cost little more than starting Python and
+doing the work. Importing typer and building its app costs about as much as a small check,
+so ``archgen check|render SPEC... [options]`` is parsed here when every word of it is one
+this parser reads exactly as typer does (see ``parse_words``); anything else (an unknown
+or bad option, a value typer would refuse or word an error for, ``-h``, option clusters
+such as ``-qf json``) goes to the typer app in ``archgen.cli``, which runs the same
+``archgen.cli_core.run_check`` and ``run_render``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ import sys
 HELP_FLAGS = ("-h", "--help")
 VERSION_FLAGS = ("-V", "--version")
 
-# ``archgen check``'s options: name -> (parameter, kind). Kinds: "flag" (no value),
-# "str", "list" (repeatable str), "path", "int" (--max-bytes' range), "format", "color".
-# tests/test_entry.py keeps this table equal to the typer command's options.
-CHECK_OPTIONS = {
-    "--format": ("fmt", "format"), "-f": ("fmt", "format"),
-    "--output-file": ("output_file", "path"),
+# A command's options: name -> (parameter, kind). Kinds: "flag" (no value), "str", "list"
+# (repeatable str), "path", "int" (--max-bytes' range), "scale" (--scale's range), and the
+# choices "format", "color", "theme". tests/test_entry.py keeps each table equal to the typer
+# command's options.
+_SHARED = {
     "--strict": ("strict", "flag"),
     "--ignore": ("ignore", "list"),
     "--max-bytes": ("max_bytes", "int"),
@@ -33,7 +32,27 @@ CHECK_OPTIONS = {
     "--stdin-filename": ("stdin_filename", "str"),
     "--config": ("config_file", "path"),
 }
+CHECK_OPTIONS = {
+    "--format": ("fmt", "format"), "-f": ("fmt", "format"),
+    "--output-file": ("output_file", "path"),
+    **_SHARED,
+}
+RENDER_OPTIONS = {
+    "--output": ("output", "path"), "-o": ("output", "path"),
+    "--formats": ("formats", "str"), "-T": ("formats", "str"),
+    "--scale": ("scale", "scale"),
+    "--theme": ("theme", "theme"),
+    "--legend": ("legend", "flag"),
+    "--annotate": ("annotate", "flag"),
+    "--collapse": ("collapse", "flag"),
+    "--view": ("view", "list"),
+    "--all-views": ("all_views", "flag"),
+    "--check": ("check_only", "flag"),
+    **_SHARED,
+}
+COMMANDS = {"check": CHECK_OPTIONS, "render": RENDER_OPTIONS}
 MAX_BYTES_RANGE = (1, 1 << 30)  # archgen.cli's MaxBytes option
+SCALE_RANGE = (0.25, 8.0)  # archgen.cli's Scale option
 
 
 def fast_answer(argv: list[str]) -> str | None:
@@ -51,6 +70,12 @@ def fast_answer(argv: list[str]) -> str | None:
 
 def parse_check(args: list[str]) -> dict | None:
     """``archgen check``'s arguments (the words after ``check``) as ``run_check``'s keyword
+    arguments; None when typer should read them."""
+    return parse_words(args, CHECK_OPTIONS)
+
+
+def parse_words(args: list[str], options: dict[str, tuple[str, str]]) -> dict | None:
+    """A command's arguments (the words after its name) as its ``run_*`` function's keyword
     arguments, the same values typer would pass; None when typer should read them.
 
     click's rules, for the words read here: options and spec arguments may mix; ``--``
@@ -68,9 +93,9 @@ def parse_check(args: list[str]) -> dict | None:
             only_specs = True
             continue
         name, eq, attached = word.partition("=") if word.startswith("--") else (word, "", "")
-        if name not in CHECK_OPTIONS:
+        if name not in options:
             return None
-        param, kind = CHECK_OPTIONS[name]
+        param, kind = options[name]
         if kind == "flag":
             if eq:
                 return None  # click refuses a value for a flag
@@ -104,6 +129,13 @@ def _value(kind: str, raw: str):
             return None
         number = int(raw)
         return number if MAX_BYTES_RANGE[0] <= number <= MAX_BYTES_RANGE[1] else None
+    if kind == "scale":
+        import re
+
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", raw):  # plain decimals; typer words the rest
+            return None
+        number = float(raw)
+        return number if SCALE_RANGE[0] <= number <= SCALE_RANGE[1] else None
     if kind == "path":
         if not raw:
             return None
@@ -113,9 +145,9 @@ def _value(kind: str, raw: str):
         if os.path.lexists(raw) and not os.access(raw, os.R_OK):
             return None
         return Path(raw)
-    from archgen.cli_core import ColorWhen, ReportFormat
+    from archgen.cli_core import ColorWhen, ReportFormat, ThemeName
 
-    choices = ReportFormat if kind == "format" else ColorWhen
+    choices = {"format": ReportFormat, "color": ColorWhen, "theme": ThemeName}[kind]
     return next((c for c in choices if c.value == raw), None)
 
 
@@ -146,17 +178,19 @@ class _Pacified:
         return getattr(self.wrapped, attr)
 
 
-def run_fast_check(args: list[str]) -> int | None:
-    """Run ``archgen check`` without typer and give its exit code; None: typer should."""
-    options = parse_check(args) if _plain_process() else None
+def run_fast(command: str, args: list[str]) -> int | None:
+    """Run ``archgen check`` or ``archgen render`` without typer and give its exit code;
+    None: typer should."""
+    options = parse_words(args, COMMANDS[command]) if _plain_process() else None
     if options is None:
         return None
     import errno
 
-    from archgen.cli_core import guarded, run_check
+    from archgen import cli_core
 
+    run = cli_core.run_check if command == "check" else cli_core.run_render
     try:
-        return guarded(lambda: run_check(**options))
+        return cli_core.guarded(lambda: run(**options))
     except OSError as exc:  # as click does: a reader that went away (``| head``) ends it quietly
         if exc.errno != errno.EPIPE:
             raise
@@ -172,8 +206,8 @@ def main() -> None:
     if text is not None:
         sys.stdout.write(text)
         return
-    if argv[:1] == ["check"]:
-        code = run_fast_check(argv[1:])
+    if argv[:1] and argv[0] in COMMANDS:
+        code = run_fast(argv[0], argv[1:])
         if code is not None:
             sys.exit(code)
     from archgen.cli import main as cli_main

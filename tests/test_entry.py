@@ -1,11 +1,12 @@
-"""The console entry runs a plainly written ``archgen check`` without typer: the same
-values reach ``run_check`` as through the typer app, the same bytes come out, and
-anything it does not read exactly as typer does goes to typer."""
+"""The console entry runs a plainly written ``archgen check`` or ``archgen render`` without
+typer: the same values reach ``run_check``/``run_render`` as through the typer app, the same
+bytes come out, and anything it does not read exactly as typer does goes to typer."""
 
 from __future__ import annotations
 
 import inspect
 import io
+import shutil
 import subprocess
 import sys
 
@@ -15,7 +16,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from archgen import cli, cli_core
-from archgen.entry import CHECK_OPTIONS, parse_check
+from archgen.entry import CHECK_OPTIONS, RENDER_OPTIONS, parse_check, parse_words
 from tests.conftest import FIXTURES, ROOT
 
 SPEC = str(ROOT / "specs" / "clickstream.archgen.yaml")
@@ -23,13 +24,14 @@ BAD = str(FIXTURES / "bad" / "unknown-service.yaml")
 PROJECT = FIXTURES / "config" / "yaml-project"
 
 
-def _check_command():
+def _command(name: str):
     group = typer.main.get_command(cli.app)
-    return group.get_command(None, "check")
+    return group.get_command(None, name)
 
 
-def test_the_option_table_is_the_typer_commands():
-    command = _check_command()
+@pytest.mark.parametrize("name, table", [("check", CHECK_OPTIONS), ("render", RENDER_OPTIONS)])
+def test_the_option_table_is_the_typer_commands(name, table):
+    command = _command(name)
     theirs = {}
     for param in command.params:
         if param.param_type_name != "option":
@@ -37,31 +39,33 @@ def test_the_option_table_is_the_typer_commands():
         kind = "flag" if param.is_flag else ("list" if param.multiple else "value")
         for name in (*param.opts, *param.secondary_opts):
             theirs[name] = (param.name, kind)
-    ours = {name: (dest, kind if kind in ("flag", "list") else "value") for name, (dest, kind) in CHECK_OPTIONS.items()}
+    ours = {name: (dest, kind if kind in ("flag", "list") else "value") for name, (dest, kind) in table.items()}
     assert ours == theirs
 
 
-def _through_typer(args: list[str]) -> dict | None:
-    """The keyword arguments typer's ``check`` hands to ``run_check`` (None: typer refused)."""
+def _through_typer(args: list[str], command: str = "check") -> dict | None:
+    """The keyword arguments typer's ``check`` (or ``render``) hands to ``run_check`` (or
+    ``run_render``); None: typer refused."""
     seen = {}
+    target = f"run_{command}"
 
     def record(*a, **k):
-        bound = inspect.signature(cli_core.run_check).bind(*a, **k)
+        bound = inspect.signature(getattr(cli_core, target)).bind(*a, **k)
         seen.update(bound.arguments)
         return 0
 
-    original = cli.run_check
-    cli.run_check = record
+    original = getattr(cli, target)
+    setattr(cli, target, record)
     try:
-        result = CliRunner().invoke(cli.app, ["check", *args])
+        result = CliRunner().invoke(cli.app, [command, *args])
     finally:
-        cli.run_check = original
+        setattr(cli, target, original)
     return dict(seen) if result.exit_code == 0 and seen else None
 
 
-def _filled(values: dict) -> dict:
-    """``run_check``'s arguments with the defaults the command line left out."""
-    bound = inspect.signature(cli_core.run_check).bind(**values)
+def _filled(values: dict, command: str = "check") -> dict:
+    """``run_check``'s (or ``run_render``'s) arguments with the defaults the command line left out."""
+    bound = inspect.signature(getattr(cli_core, f"run_{command}")).bind(**values)
     bound.apply_defaults()
     return dict(bound.arguments)
 
@@ -110,6 +114,39 @@ def test_anything_else_goes_to_typer(args):
     assert parse_check(args) is None
 
 
+RENDER_READ_HERE = [
+    [SPEC],
+    [SPEC, "-o", "out", "-T", "svg,dot"],
+    [SPEC, "--output=out", "--formats", "png", "--scale", "2", "--scale=0.25", "--theme", "dark"],
+    [SPEC, "--legend", "--annotate", "--collapse", "--all-views", "--check", "--strict", "-q"],
+    [SPEC, "--view", "ingest", "--view=query", "--ignore", "W", "--max-bytes", "4096", "--color", "never"],
+    [SPEC, "--scale", "8", "--scale", "1.50", "--theme=light", "--config", SPEC, "--stdin-filename", "x.yaml"],
+    ["--", "-o", SPEC],
+]
+
+
+@pytest.mark.parametrize("args", RENDER_READ_HERE)
+def test_the_render_values_are_the_ones_typer_passes(args):
+    ours = parse_words(args, RENDER_OPTIONS)
+    assert ours is not None
+    theirs = _through_typer(args, "render")
+    assert theirs is not None
+    theirs["typed"] = set(theirs["typed"])
+    ours = _filled(ours, "render")
+    ours["typed"] = set(ours["typed"])
+    assert {k: (v, type(v)) for k, v in ours.items()} == {k: (v, type(v)) for k, v in _filled(theirs, "render").items()}
+
+
+@pytest.mark.parametrize("args", [
+    [], [SPEC, "-h"], [SPEC, "-oout"], [SPEC, "-Tsvg"], [SPEC, "--legend=yes"], [SPEC, "-o"],
+    [SPEC, "--scale", "0.2"], [SPEC, "--scale", "8.5"], [SPEC, "--scale", "1e0"], [SPEC, "--scale", ".5"],
+    [SPEC, "--scale", "2."], [SPEC, "--scale", " 2"], [SPEC, "--theme", "Dark"], [SPEC, "--theme", "blue"],
+    [SPEC, "--format", "json"], [SPEC, "--output-file", "x"], [SPEC, "--view"], [SPEC, "--all"],
+])
+def test_anything_else_in_render_goes_to_typer(args):
+    assert parse_words(args, RENDER_OPTIONS) is None
+
+
 def _run(argv: list[str], cwd, typer_path: bool, stdin: bytes = b""):
     code = ("import sys; sys.argv = ['archgen', *sys.argv[1:]]; "
             + ("from archgen.cli import main" if typer_path else "from archgen.entry import main") + "; main()")
@@ -133,6 +170,36 @@ def test_the_same_bytes_come_out(argv, cwd, tmp_path):
     assert parse_check(argv[1:]) is not None
     stdin = (FIXTURES / "bad" / "duplicate-id.yaml").read_bytes()
     assert _run(argv, cwd, typer_path=False, stdin=stdin) == _run(argv, cwd, typer_path=True, stdin=stdin)
+
+
+@pytest.mark.parametrize("argv, code", [
+    (["render", SPEC, "-o", "out", "-T", "svg,dot", "--all-views"], 0),
+    (["render", SPEC, BAD, "-o", "out", "-T", "dot", "--theme", "dark", "--collapse"], 1),
+    (["render", SPEC, "-o", "out", "-T", "svg", "--view", "nope"], 2),
+    (["render", SPEC, SPEC, "-o", "out"], 0),  # the same file named twice is drawn once
+    (["render", "-", "-o", "out", "-T", "dot", "--stdin-filename", "piped.yaml", "-q"], 0),
+    (["render", SPEC, "-o", "out", "--check"], 1),
+])
+def test_render_writes_the_same_bytes_and_files(argv, code, tmp_path):
+    assert parse_words(argv[1:], RENDER_OPTIONS) is not None
+    stdin = (ROOT / "specs" / "emr-spark.archgen.yaml").read_bytes()
+    seen = []
+    for typer_path in (False, True):
+        said = _run(argv, tmp_path, typer_path, stdin)
+        out = tmp_path / "out"
+        files = {p.name: p.read_bytes() for p in sorted(out.iterdir())} if out.exists() else {}
+        seen.append((said, files))
+        shutil.rmtree(out, ignore_errors=True)
+    assert seen[0] == seen[1]
+    assert seen[0][0][0] == code
+
+
+def test_a_clean_render_needs_no_typer(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", PROBE, "render", SPEC, "-o", str(tmp_path), "-T", "svg"],
+                          capture_output=True, text=True, cwd=ROOT)
+    code, top, _ = proc.stdout.strip().splitlines()[-1].split(" ", 2)
+    assert (code, top) == ("0", "['PIL',"), proc.stderr[-2000:]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clickstream.svg"]
 
 
 def test_the_same_report_file_is_written(tmp_path):
