@@ -32,13 +32,9 @@ from collections.abc import Iterator
 
 from archgen.checks import Context
 from archgen.findings import Finding
+from archgen.model.large import group_views
 from archgen.model.model import Spec
 from archgen.suggest import Suggester
-
-# Beyond this many components one picture no longer reads on a 16:9 slide: fitted to
-# 1280x720, the smallest text of benchmarks/specs/kafka-cdc.yaml (26 components) is under
-# 10 px (benchmarks/layout_bench.py).
-LARGE = 25
 
 CODES = ("E207", "E208", "E209", "I209")  # every code this family reports
 
@@ -71,11 +67,10 @@ def check(ctx: Context) -> Iterator[Finding]:
 
 def _suggest_views(spec: Spec) -> Iterator[Finding]:
     """I209 on a large diagram without views: a view per top-level group reads on a slide."""
-    parent = spec.component_groups()
-    top = [gid for gid in spec.groups if gid not in parent]
-    if spec.views or len(spec.components) <= LARGE or len(top) < 2:
+    suggested = group_views(spec)
+    if not suggested:
         return
-    views = ", ".join(f"{{name: {gid}, show: [{gid}]}}" for gid in top)
+    views = ", ".join(f"{{name: {v.name}, show: [{v.show[0].id}]}}" for v in suggested)
     yield Finding("I209", f"{len(spec.components)} components are too many to read in one picture on a slide",
                   ("groups",), on_key=True,
                   hint=f"add a view per group, `views: [{views}]`, or draw an overview with "

@@ -1,5 +1,7 @@
 """Build the neutral deck: title, an overview per spec, a slide per view and step, the findings
-and a legend. Writers (PPTX, HTML) only lay these slides out."""
+and a legend. A spec too large for one picture that has no views (``archgen.model.large``) gets
+its collapsed overview and a slide per top-level group instead. Writers (PPTX, HTML) only lay
+these slides out."""
 
 from __future__ import annotations
 
@@ -15,19 +17,22 @@ from archgen.catalog.integrations import load_rules
 from archgen.catalog.services import load_services
 from archgen.check import CheckResult
 from archgen.errors import UsageError
-from archgen.render.graph import build_graph
+from archgen.model.large import group_views
+from archgen.model.model import Spec, View
+from archgen.render.graph import Graph, build_graph
 from archgen.render.graphviz import Fit
 from archgen.render.icons import themed_icon
 from archgen.render.naming import stem
 from archgen.render.options import RenderOptions
 from archgen.render.pipeline import draw_graph
-from archgen.render.plan import ALL_VIEWS, planned_outputs
+from archgen.render.plan import ALL_VIEWS, Output, planned_outputs
 from archgen.render.themes import KIND_NAMES, THEMES
 from archgen.slides.layout import ENVELOPE, Box, SlideLayout, place
 from archgen.slides.legend import EdgeSample, edge_sample
 
 PNG_SCALE = 2.0
 MAX_ZOOM = 2.0  # a small view is magnified at most this much: larger looks like a poster
+FIT = Fit(ENVELOPE.w * 72, ENVELOPE.h * 72, MAX_ZOOM)  # the box every slide PNG is sized for
 
 
 @dataclass(frozen=True)
@@ -129,17 +134,12 @@ def build_deck(results: list[CheckResult], theme: str = "light", allow_errors: b
         # the slide shows the title above the picture: not inside it again
         graph = replace(build_graph(spec, name, theme, services, rules), title="")
         options = RenderOptions(("png", "svg"), PNG_SCALE, theme)
-        outputs = planned_outputs(spec, name, options, [ALL_VIEWS])
-        drawn = draw_graph(graph, options, outputs, Fit(ENVELOPE.w * 72, ENVELOPE.h * 72, MAX_ZOOM))
-        svg = {o.suffix: drawn[o.file] for o in outputs if o.fmt == "svg"}
-        for o in (o for o in outputs if o.fmt == "png"):
-            state, picture = o.state, Picture(drawn[o.file], svg[o.suffix])
-            if state is None:
-                slides.append(Slide("diagram", spec.title, subtitle=Path(result.file).name,
-                                    picture=picture, notes=(spec.description or "").strip()))
-            else:
-                slides.append(Slide("diagram", state.title, subtitle=f"{spec.title} · view {state.view}",
-                                    picture=picture, notes=(state.notes or "").strip()))
+        large = group_views(spec)
+        if large:
+            slides += _large_slides(result.file, spec, name, graph, options, large, services, rules)
+        else:
+            slides += _diagram_slides(result.file, spec, graph, options,
+                                      planned_outputs(spec, name, options, [ALL_VIEWS]))
         used_kinds += [k for k in graph.kinds if k not in used_kinds]
         for comp in spec.components.values():
             if comp.service and comp.service not in used_services:
@@ -160,6 +160,50 @@ def build_deck(results: list[CheckResult], theme: str = "light", allow_errors: b
                            else f"{services[s].status}; use {services[s].successor}")
                for s in used_services]))
     return Deck(title, theme, slides)
+
+
+def _pictures(graph: Graph, options: RenderOptions, outputs: list[Output]) -> list[tuple[Output, Picture]]:
+    """Each planned picture of ``graph`` (its PNG output and the picture), from one layout."""
+    drawn = draw_graph(graph, options, outputs, FIT)
+    svg = {o.suffix: drawn[o.file] for o in outputs if o.fmt == "svg"}
+    return [(o, Picture(drawn[o.file], svg[o.suffix])) for o in outputs if o.fmt == "png"]
+
+
+def _diagram_slides(file: str, spec: Spec, graph: Graph, options: RenderOptions,
+                    outputs: list[Output]) -> list[Slide]:
+    """A slide per planned picture: the whole diagram, then each view and step."""
+    slides = []
+    for o, picture in _pictures(graph, options, outputs):
+        state = o.state
+        if state is None:
+            slides.append(Slide("diagram", spec.title, subtitle=Path(file).name,
+                                picture=picture, notes=(spec.description or "").strip()))
+        else:
+            slides.append(Slide("diagram", state.title, subtitle=f"{spec.title} · view {state.view}",
+                                picture=picture, notes=(state.notes or "").strip()))
+    return slides
+
+
+def _large_slides(file: str, spec: Spec, name: str, graph: Graph, options: RenderOptions,
+                  views: tuple[View, ...], services, rules) -> list[Slide]:
+    """For a spec too large for one picture (``archgen.model.large``): the overview as
+    ``render --collapse`` draws it, then each top-level group's view, cropped from one layout
+    of the whole diagram. They take the place of the whole diagram, whose text would be too small."""
+    collapsed = replace(options, collapse=True)
+    overview = replace(build_graph(spec, name, options.theme, services, rules, collapse=True), title="")
+    [(_, picture)] = _pictures(overview, collapsed, planned_outputs(spec, name, collapsed))
+    groups = len(views)
+    slides = [Slide("diagram", f"{spec.title} — overview", picture=picture,
+                    subtitle=f"{Path(file).name} · {len(spec.components)} components; "
+                             f"each of the {groups} top-level groups drawn as one node",
+                    notes=(spec.description or "").strip())]
+    outputs = planned_outputs(replace(spec, views=views), name, options, [ALL_VIEWS], full=False)
+    for o, picture in _pictures(graph, options, outputs):
+        members = len(spec.expand([o.state.view]))
+        slides.append(Slide("diagram", f"{spec.title} — {o.state.title}", picture=picture,
+                            subtitle=f"{Path(file).name} · group {o.state.view}, "
+                                     f"{members} component{'s' if members != 1 else ''}"))
+    return slides
 
 
 def _summary(findings) -> str:

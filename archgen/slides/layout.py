@@ -12,7 +12,9 @@ Findings and legend slides use the ``top`` band.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from archgen.render.quality import text_width
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
 MARGIN_IN = 0.3  # left edge of the text; bottom margin of findings and legend
@@ -21,6 +23,9 @@ SUBTITLE_Y_IN, SUBTITLE_H_IN, SUBTITLE_PT = 0.6, 0.32, 13
 TOP_IN = 0.98  # under the subtitle
 BOTTOM_IN = 0.15  # below a picture
 SIDE_W_IN = 3.2  # the title column of the side layout
+INSET_X_IN, INSET_Y_IN = 0.1, 0.05  # a PPTX text box's default inner margins
+BOLD = 1.1  # DejaVu Sans Bold runs about a tenth wider than the regular widths quality.text_width has
+LINE = 1.17  # DejaVu Sans line height over its size
 
 
 @dataclass(frozen=True)
@@ -86,3 +91,24 @@ def coverage(size_in: tuple[float, float], max_zoom: float) -> float:
     """The share of its layout's picture box that a picture covers once placed."""
     layout, box = place(size_in, max_zoom)
     return box.w * box.h / (layout.content.w * layout.content.h)
+
+
+def title_lines(text: str, width_in: float, size_pt: float) -> int:
+    """How many lines a bold title takes wrapped at words into a text box ``width_in`` wide."""
+    room = (width_in - 2 * INSET_X_IN) * 72
+    lines, line = 1, ""
+    for word in text.split():
+        longer = f"{line} {word}" if line else word
+        if line and text_width(longer, size_pt) * BOLD > room:
+            lines, line = lines + 1, word
+        else:
+            line = longer
+    return lines
+
+
+def subtitle_box(layout: SlideLayout, title: str) -> Box:
+    """Where the subtitle goes under ``title``: the layout's place, or lower when the title
+    wraps to more lines than reach it (a long title in the side layout's narrow column)."""
+    t = layout.title
+    bottom = t.y + INSET_Y_IN + title_lines(title, t.w, TITLE_PT) * TITLE_PT * LINE / 72
+    return layout.subtitle if bottom <= layout.subtitle.y else replace(layout.subtitle, y=bottom)

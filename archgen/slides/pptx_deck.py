@@ -17,6 +17,7 @@ from archgen.slides.layout import (
     TOP_IN,
     Box,
     SlideLayout,
+    subtitle_box,
 )
 
 WIDTH_IN, HEIGHT_IN = SLIDE_W_IN, SLIDE_H_IN
@@ -107,7 +108,7 @@ def _title_slide(slide, item: Slide, palette) -> None:
 
 
 def _heading(slide, item: Slide, layout: SlideLayout, palette) -> None:
-    t, s = layout.title, layout.subtitle
+    t, s = layout.title, subtitle_box(layout, item.title)
     _text(slide, item.title, t.x, t.y, t.w, t.h, TITLE_PT, palette["text"], bold=True)
     if item.subtitle:
         _text(slide, item.subtitle, s.x, s.y, s.w, s.h, SUBTITLE_PT, palette["muted"])
