@@ -106,3 +106,15 @@ def test_spec_with_views_or_small_keeps_its_slides():
     assert group_views(with_views.spec) == ()
     assert [s.title for s in build_deck([with_views]).slides] == [
         "26 components with a view", "26 components with a view", "Left apps", "Findings", "Legend"]
+
+
+def test_dark_overview_plates_a_group_icon_as_its_members_are():
+    from archgen.render.graph import build_graph
+
+    spec = check_file(ENTERPRISE).spec
+    whole = {n.component: n.icon for n in build_graph(spec, "e", "dark").nodes}
+    overview = {n.component: n.icon for n in build_graph(spec, "e", "dark", collapse=True).nodes}
+    # Change capture stands for its Kafka Connect members: the black Kafka logo, plated on dark
+    assert overview["cdc"] == whole["orders_cdc"] and overview["cdc"].endswith("plate-e5e7eb/onprem/queue/kafka.png")
+    light = {n.component: n.icon for n in build_graph(spec, "e", "light", collapse=True).nodes}
+    assert light["cdc"] == "onprem/queue/kafka.png"

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from archgen.catalog.services import ServiceCatalog
 from archgen.model.model import Spec
 from archgen.render.graph import GEdge, GNode, Graph, wrap
 
 
-def collapse_groups(graph: Graph, spec: Spec, services: ServiceCatalog) -> Graph:
+def collapse_groups(graph: Graph, spec: Spec) -> Graph:
     """``graph`` with every top-level group replaced by one node standing for its members."""
     if not graph.clusters:
         return graph
@@ -27,6 +26,7 @@ def collapse_groups(graph: Graph, spec: Spec, services: ServiceCatalog) -> Graph
     nodes: list[GNode] = []
     placed: set[str] = set()
     by_id = {c.id: c for c in graph.clusters}
+    icons = {n.component: n.icon for n in graph.nodes}  # already plated for the theme where needed
     for node in graph.nodes:
         gid = owner.get(node.component)
         if gid is None:
@@ -36,8 +36,9 @@ def collapse_groups(graph: Graph, spec: Spec, services: ServiceCatalog) -> Graph
             members = [c for c, g in owner.items() if g == gid]
             common = Counter(spec.components[c].service for c in members).most_common(1)[0][0]
             n = len(members)
+            icon = next(icons[c] for c in members if spec.components[c].service == common)
             nodes.append(GNode(gid, wrap(by_id[gid].label), f"{n} component{'s' if n != 1 else ''}",
-                               services[common].icon, component=gid, count=n))
+                               icon, component=gid, count=n))
     bundles: dict[tuple[str, str], list[GEdge]] = {}
     for edge in graph.edges:
         a = owner.get(edge.source_component, edge.source)

@@ -316,7 +316,7 @@ def build_graph(spec: Spec, name: str, theme: str | None = None,
 
         # labels are chosen among the edges the overview draws: a flow inside a group is not
         # there to carry the label of its neighbours
-        graph = collapse_groups(graph, spec, services)
+        graph = collapse_groups(graph, spec)
         names |= {gid: (group.label or gid,) for gid, group in spec.groups.items()}
         return replace(graph, edges=tuple(tidy_labels(list(graph.edges), names)))
     return replace(graph, edges=tuple(tidy_labels(edges, names, spec.component_groups())))
