@@ -57,7 +57,8 @@ def test_reference_architecture_flows_are_all_legal():
     for flow in result.spec.flows:
         a, b = comps[flow.source.id].service, comps[flow.target.id].service
         picked[(flow.source.id, flow.target.id)] = load_rules().pick(a, b).mechanism.id
-    assert len(picked) == 86
+    assert len(picked) == 88
+    assert (picked[("topic", "fh4")], picked[("fn3", "docs_db")]) == ("subscription", "sdk")
     assert picked[("msk", "flink")] == picked[("flink", "search")] == "connector"
     assert picked[("pg", "flink2")] == picked[("flink2", "sink_db")] == "connector"
     assert picked[("legacy_db", "osi6")] == "ingestion-pipeline"

@@ -107,3 +107,12 @@ def test_instance_parsing():
     assert none is None and "family" in why
     for fam in ["t2", "t3", "m4", "m5", "c4", "c5", "r4", "r5", "x1", "z1d", "p2", "p3", "g3", "f1", "h1", "i3", "d2"]:
         assert fam in cat.families, fam
+
+
+def test_a_managed_integration_is_picked_before_custom_code_whatever_their_ids():
+    # EC2 into Redshift: an SSH COPY (managed) and application code (`app-to-redshift`, which
+    # sorts first by id); the flow is drawn as the managed one
+    rules = load_rules()
+    assert sorted(r.id for r in rules.rules_for("ec2", "redshift") if r.effective_status == "current")[:1] == [
+        "app-to-redshift"]
+    assert rules.pick("ec2", "redshift").id == "ssh-copy-to-redshift"

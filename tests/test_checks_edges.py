@@ -57,3 +57,20 @@ def test_numbers_out_of_bounds_name_the_bound_and_the_value():
         ("E104", 12, 43, "`analytics.cluster.nodes.task.count` must be at most 10000, not 20000",
          "use a value of 10000 or less"),
     ]
+
+
+def test_groups_past_the_depth_limit_give_one_finding_at_the_first_too_deep():
+    assert rows(DIR / "groups-34-deep.yaml") == [
+        ("E005", 41, 3, "groups nest 33 deep at `d33`; the limit is 32")]
+
+
+def test_groups_in_a_cycle_count_as_depth_zero_for_the_groups_under_them():
+    assert rows(DIR / "chain-under-cycle.yaml") == [("E204", 10, 3, "groups contain each other: c1 -> c2 -> c1")]
+
+
+def test_a_target_with_exactly_as_many_feeders_as_listed_names_them_all():
+    [finding] = check_file(FIXTURES / "hints" / "feeders-exactly-listed.yaml").findings
+    assert (finding.code, finding.line, finding.column) == ("E301", 8, 14)
+    assert finding.hint.rsplit("; ", 1)[1] == (
+        "Step Functions accepts data from ec2, eventbridge, eventbridge-pipes, iot-core, iot-rule, iot-topic, "
+        "lambda, sdk")
