@@ -201,7 +201,8 @@ def test_large_diagram_without_views_gets_a_view_per_group(cli):
     assert found[0]["hint"] == (
         "add a view per group, `views: [{name: databases, show: [databases]}, {name: capture, show: [capture]}, "
         "{name: kafka, show: [kafka]}, {name: delivery, show: [delivery]}, {name: lake, show: [lake]}, "
-        "{name: serving, show: [serving]}]`, or draw an overview with `archgen render --collapse`")
+        "{name: serving, show: [serving]}]`, or draw an overview with `archgen render --collapse` "
+        "(`archgen slides` draws both by itself)")
 
 
 def test_collapse_is_the_same_on_every_run(tmp_path):

@@ -74,4 +74,4 @@ def _suggest_views(spec: Spec) -> Iterator[Finding]:
     yield Finding("I209", f"{len(spec.components)} components are too many to read in one picture on a slide",
                   ("groups",), on_key=True,
                   hint=f"add a view per group, `views: [{views}]`, or draw an overview with "
-                       "`archgen render --collapse`")
+                       "`archgen render --collapse` (`archgen slides` draws both by itself)")
