@@ -60,6 +60,8 @@ def test_hostile_check(cli, name):
         assert (first["line"], first["column"]) == (want["line"], want["column"]), first
         if "contains" in want:
             assert want["contains"] in first["message"] + " " + (first["hint"] or ""), first
+        if "hint" in want:
+            assert first["hint"] == want["hint"], first
 
 
 @pytest.mark.parametrize("name", sorted(n for n, w in EXPECTED.items() if "literal" in w))
