@@ -200,6 +200,7 @@ def test_a_signal_stops_the_build_and_its_workers(tmp_path, signum):
     # the fork server, its workers and what they draw with; not multiprocessing's resource
     # tracker, which ends by itself when the build's pipe to it closes
     everyone = [p for p in _descendants(proc.pid) if not _is_resource_tracker(p)]
+    parents = {c: p for p, cs in _children().items() for c in cs}  # to say whose a leftover was
     proc.send_signal(signal.Signals(signum))
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 128 + signum, err
@@ -208,7 +209,9 @@ def test_a_signal_stops_the_build_and_its_workers(tmp_path, signum):
     # the workers and the fork server were terminated and reaped before the parent exited:
     # no process of theirs is left, running or a zombie
     assert len(fork_servers) == 1 and set(workers + fork_servers) <= set(everyone)
-    assert [(p, _state(p)) for p in everyone if _state(p) is not None] == []
+    left = [(p, _state(p), "worker" if p in workers else "fork server" if p in fork_servers else
+             f"child of {parents.get(p)}") for p in everyone if _state(p) is not None]
+    assert left == []
     assert [p for p in _children().get(os.getpid(), []) if _state(p) == "Z"] == []
     assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
 

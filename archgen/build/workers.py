@@ -157,6 +157,9 @@ def _worker_signals() -> None:
 
     def stop(signum, frame):
         if not _drawing:  # idle between tasks: nothing to clean, and no traceback from the pool's loop
+            from archgen.render.isolated import stop_children
+
+            stop_children()
             os._exit(128 + signum)
         raise _Stopped(128 + signum)
 
@@ -219,6 +222,9 @@ def _draw_task(task: Task) -> Done:
         write_all({Path(task.out_dir) / name: data for name, data in files.items()})
         return Done(task.spec, tuple(files))
     except _Stopped as exc:  # write_all's finally removed the temporary files on the way here
+        from archgen.render.isolated import stop_children
+
+        stop_children()
         os._exit(exc.code)  # the pool's loop would catch any exception and take the next task
     except ArchgenError as exc:
         return Done(task.spec, error=(exc.message, exc.hint))

@@ -58,6 +58,18 @@ def _die_with_parent() -> None:
 
 
 _HELD = (signal.SIGTERM, signal.SIGINT)
+_LIVE: set[int] = set()  # drawing children not reaped yet
+
+
+def stop_children() -> None:
+    """Kill and reap every drawing child not reaped yet: called before a process exits on a
+    signal, so none is left a zombie under init."""
+    for pid in sorted(_LIVE):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+        _LIVE.discard(pid)
 
 
 def _hold_signals():
@@ -143,17 +155,16 @@ def run(fn: Callable[..., T], *args) -> T:
             _child(fn, args, write_fd, sink.fileno(), mask)
         os.close(write_fd)
         chunks: list[bytes] = []
+        _LIVE.add(pid)
         try:
             _release_signals(mask)  # a signal that came meanwhile is handled here
             with os.fdopen(read_fd, "rb") as pipe:
                 while chunk := pipe.read(1 << 20):
                     chunks.append(chunk)
             _, status = os.waitpid(pid, 0)
+            _LIVE.discard(pid)
         except BaseException:  # a signal (Interrupted) or the caller stopped: no child outlives us
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(pid, 0)
+            stop_children()
             raise
         sink.seek(0)
         said = graphviz_text(sink.read().decode("utf-8", "replace"))
