@@ -124,6 +124,7 @@ class Stage:
     run: Callable[[_Run], list[Finding]]
     codes: tuple[str, ...]
     stop: StopRule
+    always: bool = False  # runs even after an earlier stage stopped the others
 
 
 def _decode(state: _Run) -> list[Finding]:
@@ -170,7 +171,26 @@ def stages() -> tuple[Stage, ...]:
         Stage("schema", _schema, schema.CODES, _error_but_unknown_service),
         Stage("rules", _rules, _rule_codes(), _any_error),  # a spec with errors is not drawn: no budget
         Stage("layout", _layout_budget, ("E005",), _never),
+        Stage("file names", _file_names, ("E009",), _never, always=True),
     )
+
+
+def _file_names(state: _Run) -> list[Finding]:
+    """E009 when the spec's outputs would have a name Windows cannot hold (``con.svg``):
+    its stem, with each view's suffix once the spec is read."""
+    from archgen.render.naming import output_name, stem, unportable
+
+    name = stem(state.file)
+    suffixes = [""] + [x for view in (state.spec.views if state.spec else ()) for x in view.suffixes()]
+    for suffix in suffixes:
+        file = output_name(name, suffix, "svg")
+        why = unportable(file)
+        if why:
+            return [Finding("E009", f"the spec's pictures would be named `{output_name(name, suffix, '<format>')}`, "
+                                    f"and {why}", (), line=1, column=1,
+                            hint="rename the spec file: no Windows checkout can hold such a file, "
+                                 "whatever its extension")]
+    return []
 
 
 def _layout_budget(state: _Run) -> list[Finding]:
@@ -191,12 +211,14 @@ def check_source(raw: bytes | str, file: str, limits: Limits | None = None,
     """Check one spec's content; never raises for anything the content holds."""
     state = _Run(raw.encode("utf-8") if isinstance(raw, str) else raw, file, limits or Limits())
     result = CheckResult(file)
+    stopped = False
     for stage in stages():
+        if stopped and not stage.always:
+            continue
         found = stage.run(state)
         result.findings += found + undeclared(stage.name, stage.codes, found)
         result.document, result.spec = state.doc, state.spec
-        if stage.stop(state, result.findings):
-            break
+        stopped = stopped or stage.stop(state, result.findings)
     return _finish(result, ignore)
 
 

@@ -670,9 +670,38 @@ def lsp(
                                                         "accepted because editors pass it).")] = False,
 ) -> None:
     """Run the language server: archgen's findings and quick fixes in an editor, over stdio."""
+    import logging
+
     from archgen.lsp import serve
 
-    serve()
+    # pygls logs a message it cannot handle with its traceback: one line on stderr instead
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_one_line_formatter()("archgen: lsp: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    pygls_log = logging.getLogger("pygls")
+    pygls_log.addHandler(handler)
+    pygls_log.propagate = False
+    try:
+        serve()
+    except ArchgenError as exc:  # a malformed frame from the client: the stream cannot be followed
+        raise _fail(exc) from None
+
+
+def _one_line_formatter():
+    """A logging formatter that prints a record as one line: its message's first line and
+    the exception's, never a traceback (logging is imported only by ``archgen lsp``)."""
+    import logging
+
+    class OneLine(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            message = (record.getMessage().splitlines() or [""])[0]
+            if record.exc_info and record.exc_info[1] is not None:
+                message += f": {type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+            record = logging.makeLogRecord({**record.__dict__, "msg": message, "args": None,
+                                            "exc_info": None, "exc_text": None})
+            return super().format(record).splitlines()[0]
+
+    return OneLine
 
 
 def help_pages() -> dict[str, str]:

@@ -319,5 +319,13 @@ def _overlaps(span: Span, rng) -> bool:
 
 
 def serve() -> None:
-    """Run the language server on standard input and output until the client exits."""
-    make_server().start_io()
+    """Run the language server on standard input and output until the client exits.
+
+    The input is read through ``FramedInput``: a malformed or oversized ``Content-Length``
+    raises ``UsageError`` (the server stops) before any body is read.
+    """
+    import sys
+
+    from archgen.lsp_framing import FramedInput
+
+    make_server().start_io(stdin=FramedInput(sys.stdin.buffer))

@@ -153,6 +153,24 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+def _catches_stop_signals(pid: int) -> bool:
+    """Whether a process has handlers for SIGTERM and SIGINT: a build worker past its initializer."""
+    try:
+        caught = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                      if line.startswith("SigCgt:"))
+    except (OSError, StopIteration):
+        return False
+    mask = int(caught.split()[1], 16)
+    return all(mask >> (signum - 1) & 1 for signum in (2, 15))
+
+
+def _state(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from Linux /proc")
 @pytest.mark.parametrize("signum", [15, 2], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_stops_the_build_and_its_workers(tmp_path, signum):
@@ -167,19 +185,52 @@ def test_a_signal_stops_the_build_and_its_workers(tmp_path, signum):
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "archgen", "build", str(docs), "-o", str(out), "--jobs", "2",
                              "-T", "png,svg,pdf"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60  # a guard against a hang, not a measurement
-    while len(workers := [p for p in _descendants(proc.pid) if p not in _children().get(proc.pid, [])]) < 2:
+    deadline = time.monotonic() + 120  # a guard against a hang, not a measurement
+    # the event waited for: both workers (children of the fork server) have run their
+    # initializer, so each is idle or drawing, never half-started, when the signal comes
+    while True:
+        tree = _children()
+        fork_servers = [p for p in tree.get(proc.pid, []) if _is_fork_server(p)]
+        workers = [p for server in fork_servers for p in tree.get(server, [])]
+        if len(workers) >= 2 and all(_catches_stop_signals(p) for p in workers):
+            break
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline, "the drawing processes never started"
-        time.sleep(0.05)
+        time.sleep(0.02)  # polling /proc; no assertion depends on how long this takes
+    # the fork server, its workers and what they draw with; not multiprocessing's resource
+    # tracker, which ends by itself when the build's pipe to it closes
+    everyone = [p for p in _descendants(proc.pid) if not _is_resource_tracker(p)]
+    parents = {c: p for p, cs in _children().items() for c in cs}  # to say whose a leftover was
     proc.send_signal(signal.Signals(signum))
-    _, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=120)
     assert proc.returncode == 128 + signum, err
     assert err.endswith(f"archgen: stopped by {signal.Signals(signum).name}\n")
     assert "Traceback" not in err
-    # the workers were terminated and reaped before the parent exited
-    assert [p for p in workers if Path(f"/proc/{p}").exists()] == []
+    # the workers and the fork server were terminated and reaped before the parent exited:
+    # no process of theirs is left, running or a zombie
+    assert len(fork_servers) == 1 and set(workers + fork_servers) <= set(everyone)
+    left = [(p, _state(p), "worker" if p in workers else "fork server" if p in fork_servers else
+             f"child of {parents.get(p)}") for p in everyone if _state(p) is not None]
+    assert left == []
+    assert [p for p in _children().get(os.getpid(), []) if _state(p) == "Z"] == []
     assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def _is_fork_server(pid: int) -> bool:
+    return _runs(pid, b"from multiprocessing.forkserver import")
+
+
+def _is_resource_tracker(pid: int) -> bool:
+    return _runs(pid, b"from multiprocessing.resource_tracker import")
+
+
+def _runs(pid: int, code: bytes) -> bool:
+    """Whether a process was started to run this code (``python -c CODE``); its workers,
+    forked from it, keep its command line but are not this process."""
+    try:
+        return code in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def test_later_writes_remove_stale_temporaries_of_dead_processes(cli, tmp_path, monkeypatch):

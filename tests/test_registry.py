@@ -31,9 +31,11 @@ def test_codes_yaml_texts_exactly_the_declared_codes():
 def test_pipeline_order_and_first_reporter():
     assert [name for name, _ in declarations()] == [
         "decode", "yaml", "version", "size", "schema", "model", "structure", "roles", "integration",
-        "constraints", "status", "emr", "views", "ignores", "layout", "files", "import", "diff", "config",
-        "internal"]
-    assert [s.name for s in stages()] == ["decode", "yaml", "version", "size", "schema", "rules", "layout"]
+        "constraints", "status", "emr", "views", "ignores", "layout", "file names", "files", "import", "diff",
+        "config", "internal"]
+    assert [s.name for s in stages()] == ["decode", "yaml", "version", "size", "schema", "rules", "layout",
+                                          "file names"]
+    assert [s.name for s in stages() if s.always] == ["file names"]  # E009 even for a spec that fails to load
     assert reporter_of()["E005"] == "decode"  # the file-size limit comes first
     assert reporter_of()["E202"] == "model"
     assert reporter_of()["E105"] == "version"
@@ -76,7 +78,7 @@ def test_a_crash_keeps_what_the_family_found_before_it(monkeypatch):
 def test_suppression_policy_is_data():
     assert [c for c, e in load_codes().items() if not e.suppressible] == [
         "E005", "E006", "E001", "E002", "E003", "E004", "E007", "E101", "E102", "E105", "E103", "E104",
-        "E106", "E110", "E202", "E205", "E201", "E203", "E207", "E208", "E209", "E008", "E999"]
+        "E106", "E110", "E202", "E205", "E201", "E203", "E207", "E208", "E209", "E009", "E008", "E999"]
     assert suppressible("W201") and not suppressible("E201") and suppressible("X123")
     assert ignore_problem("E20") is None  # E204 and E206 can be
     assert ignore_problem("E1") == "the codes starting with `E1` cannot be suppressed"

@@ -62,12 +62,16 @@ def run(tasks: list[Task], jobs: int | None, progress: Progress | None) -> Itera
                 progress(i, total, task.spec)
             yield done
         return
+    context = _context()
+    pool = None
     try:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_signals)
-    except (OSError, ValueError) as exc:  # no process pool on this system
-        raise RenderError(f"cannot start {workers} drawing processes: {exc}", hint="use --jobs 1") from exc
-    try:
-        futures = {pool.submit(draw_task, task): task for task in tasks}
+        try:
+            _start_server(context)
+            with _signals_held():  # every worker is spawned and known to the pool before a signal is handled
+                pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_signals)
+                futures = {pool.submit(draw_task, task): task for task in tasks}
+        except (OSError, ValueError) as exc:  # no process pool on this system
+            raise RenderError(f"cannot start {workers} drawing processes: {exc}", hint="use --jobs 1") from exc
         for i, future in enumerate(as_completed(futures), start=1):
             spec = futures[future].spec
             try:
@@ -78,13 +82,53 @@ def run(tasks: list[Task], jobs: int | None, progress: Progress | None) -> Itera
                 progress(i, total, done.spec)
             yield done
     except BaseException:  # a signal (Interrupted), or the caller stopped: no worker outlives us
-        _stop(pool)
+        if pool is not None:
+            _stop(pool)
         raise
     pool.shutdown(wait=True)
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait (blocked, not lost) while the pool starts its workers.
+
+    A worker is a process (its pid in /proc) before ``ProcessPoolExecutor`` records it; a
+    signal handled in between left that worker unknown to ``_stop``, drawing on after the
+    build had exited. Threads the pool starts meanwhile keep the signals blocked, so the
+    main thread handles them. On leaving, a signal that arrived is handled at once.
+    """
+    held = {signal.SIGTERM, signal.SIGINT}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _start_server(context) -> None:
+    """Start the fork server before signals are held: its workers inherit its signal mask."""
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def _stop_server(context) -> None:
+    """Stop the fork server and reap it (its workers are reaped already): after a signal the
+    build leaves no process behind, running or a zombie."""
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        with contextlib.suppress(OSError, ChildProcessError, AttributeError):
+            forkserver._forkserver._stop()  # no public way; used by CPython's own tests
+
+
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Terminate the pool's workers (each removes its temporary files as it exits) and reap them."""
+    """Terminate the pool's workers (each removes its temporary files as it exits) and reap
+    them, then the fork server they came from."""
     processes = list((getattr(pool, "_processes", None) or {}).values())  # no public terminate
     for process in processes:
         with contextlib.suppress(OSError, ValueError):
@@ -96,6 +140,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
                 process.kill()
                 process.join()
     pool.shutdown(wait=True, cancel_futures=True)
+    _stop_server(pool._mp_context)
 
 
 class _Stopped(BaseException):
@@ -112,6 +157,9 @@ def _worker_signals() -> None:
 
     def stop(signum, frame):
         if not _drawing:  # idle between tasks: nothing to clean, and no traceback from the pool's loop
+            from archgen.render.isolated import stop_children
+
+            stop_children()
             os._exit(128 + signum)
         raise _Stopped(128 + signum)
 
@@ -174,6 +222,9 @@ def _draw_task(task: Task) -> Done:
         write_all({Path(task.out_dir) / name: data for name, data in files.items()})
         return Done(task.spec, tuple(files))
     except _Stopped as exc:  # write_all's finally removed the temporary files on the way here
+        from archgen.render.isolated import stop_children
+
+        stop_children()
         os._exit(exc.code)  # the pool's loop would catch any exception and take the next task
     except ArchgenError as exc:
         return Done(task.spec, error=(exc.message, exc.hint))

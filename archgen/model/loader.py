@@ -115,6 +115,34 @@ def _bad_characters() -> re.Pattern[str]:
 
 BAD_CHARACTER = _bad_characters()
 
+# Bidirectional embeddings, overrides and isolates: they make text display in another order
+# than it is read ("Trojan Source", CVE-2021-42574), in a label as in a comment. The marks
+# U+200E, U+200F and U+061C are allowed: they reorder no strong text, right-to-left labels
+# need them, and ids cannot hold them (the id pattern is ASCII).
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def bidi_hint(char: str, escaped: bool = False) -> str:
+    """The hint of an E007 for a bidirectional control, naming it as U+XXXX."""
+    how = " (a YAML escape such as `\\u202E` writes it)" if escaped else ""
+    return (f"remove U+{ord(char):04X}{how}: it makes the spec display in another order than it "
+            "reads (\"Trojan Source\"); right-to-left text needs no control characters")
+
+
+def bidi_findings(text: str, lines: LineIndex) -> list[Finding]:
+    """E007 at each line that holds a bidirectional control as written (comments included)."""
+    out: list[Finding] = []
+    last_line = 0
+    for match in BIDI_CONTROL.finditer(text):
+        line, column = lines.position(match.start())
+        if line == last_line:
+            continue
+        last_line = line
+        out.append(_finding_at("E007", "the spec holds the bidirectional control character "
+                                       f"{describe_character(match.group())}", line, column,
+                               bidi_hint(match.group())))
+    return out
+
 
 def describe_character(char: str) -> str:
     """``U+0000 (NULL)``: a character named for a message, printable whatever it is."""
@@ -125,9 +153,10 @@ def describe_character(char: str) -> str:
 
 
 class _Budget:
-    def __init__(self, limits: Limits, lines: LineIndex) -> None:
+    def __init__(self, limits: Limits, lines: LineIndex, text: str = "") -> None:
         self.limits = limits
         self.lines = lines
+        self.text = text
         self.nodes = 0
         self.marks: dict[int, Mark] = {}  # by node: aliases repeat the same nodes
         self.open: set[int] = set()  # the lists and mappings being built, outermost first
@@ -209,24 +238,26 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
 def load_text(text: str, file: str, limits: Limits | None = None) -> tuple[Document | None, list[Finding]]:
     """Parse YAML text; return the document or findings saying why it could not be read."""
     limits = limits or Limits()
+    lines = LineIndex(text)
+    bidi = bidi_findings(text, lines)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_finding(exc, text, LineIndex(text))]
+        return None, bidi + [_syntax_finding(exc, text, lines)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        line, column = LineIndex(text).position(getattr(exc, "position", 0) or 0)
+        line, column = lines.position(getattr(exc, "position", 0) or 0)
         reason = str(exc).split("\n", 1)[0]  # the rest names PyYAML's "<unicode string>", not the file
-        return None, [_finding_at("E001", f"YAML cannot be read: {reason}", line, column,
+        return None, bidi + [_finding_at("E001", f"YAML cannot be read: {reason}", line, column,
                                   "remove control characters from the file")]
     except RecursionError:
-        return None, [_finding_at("E005", "the YAML nests too deeply", 1, 1,
+        return None, bidi + [_finding_at("E005", "the YAML nests too deeply", 1, 1,
                                   f"keep nesting under {limits.max_depth} levels")]
     if node is None:
-        return None, [_finding_at("E002", "the spec is empty", 1, 1,
+        return None, bidi + [_finding_at("E002", "the spec is empty", 1, 1,
                                   "start with `archgen: 1` and a `title:`; `archgen init` writes a starter spec")]
     positions = Positions()
-    findings: list[Finding] = []
-    budget = _Budget(limits, LineIndex(text))
+    findings: list[Finding] = bidi
+    budget = _Budget(limits, lines, text)
     constructor = yaml.constructor.SafeConstructor()
     try:
         data = _build(node, (), positions, findings, budget, constructor, 0)
@@ -265,17 +296,30 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, index: LineIndex) -> F
 
 
 def _check_characters(text: str, path: Path, on_key: bool, findings: list[Finding],
-                      mark: Mark | None = None) -> None:
-    """E007 for a control character or non-character in a decoded string (escapes included)."""
+                      mark: Mark | None = None, written: str = "") -> None:
+    """E007 for a control character, a non-character or a bidirectional control in a decoded
+    string (escapes included). ``written`` is the string's source text: a bidirectional
+    control written as itself was reported where it stands (``bidi_findings``)."""
     bad = BAD_CHARACTER.search(text)
-    if bad is None:
-        return
     where = "a key" if on_key else "a text value"
+    if bad is None:
+        bidi = BIDI_CONTROL.search(text)
+        if bidi is not None and bidi.group() not in written:
+            findings.append(Finding(
+                "E007", f"{where} holds the bidirectional control character {describe_character(bidi.group())}",
+                path, hint=bidi_hint(bidi.group(), escaped=True), on_key=on_key,
+                line=mark.line if mark else 0, column=mark.column if mark else 0))
+        return
     findings.append(Finding(
         "E007", f"{where} holds the unprintable character {describe_character(bad.group())}", path,
         hint="remove it (YAML escapes such as `\\0`, `\\e` or `\\x01` write such characters); "
              "text in a spec is printable Unicode",
         on_key=on_key, line=mark.line if mark else 0, column=mark.column if mark else 0))
+
+
+def _written(node: yaml.Node, budget: _Budget) -> str:
+    """A scalar's text as it stands in the file (quotes and escapes included)."""
+    return budget.text[node.start_mark.index:node.end_mark.index]
 
 
 def _build(node, path, positions, findings, budget, constructor, depth):
@@ -306,7 +350,7 @@ def _build(node, path, positions, findings, budget, constructor, depth):
             except (yaml.YAMLError, ValueError, OverflowError):
                 value = node.value
         if isinstance(value, str):
-            _check_characters(value, path, False, findings)
+            _check_characters(value, path, False, findings, written=_written(node, budget))
         return value
     if id(node) in budget.open:  # an alias inside the value of its own anchor: endless
         m = positions.keys.get(path) or budget.mark(node)  # the key that holds the alias
@@ -336,7 +380,7 @@ def _build_collection(node, path, positions, findings, budget, constructor, dept
                                             km.column, "use a simple word as the key"))
                 continue
             key = key_node.value  # raw text: `on:`/`yes:` stay strings, not booleans
-            _check_characters(key, path + (key,), True, findings, km)
+            _check_characters(key, path + (key,), True, findings, km, _written(key_node, budget))
             if key == "<<":
                 findings.append(_finding_at("E101", "YAML merge keys (`<<`) are not supported",
                                             km.line, km.column, "write the keys out"))

@@ -57,12 +57,40 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
-def _child(fn: Callable[..., T], args: tuple, out_fd: int, sink: int) -> None:
+_HELD = (signal.SIGTERM, signal.SIGINT)
+_LIVE: set[int] = set()  # drawing children not reaped yet
+
+
+def stop_children() -> None:
+    """Kill and reap every drawing child not reaped yet: called before a process exits on a
+    signal, so none is left a zombie under init."""
+    for pid in sorted(_LIVE):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+        _LIVE.discard(pid)
+
+
+def _hold_signals():
+    """Block SIGTERM and SIGINT (they wait, not lost); the mask to restore, or None."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+
+
+def _release_signals(mask) -> None:
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _child(fn: Callable[..., T], args: tuple, out_fd: int, sink: int, mask=None) -> None:
     """Run ``fn`` and write ``(kind, payload, warnings)`` to ``out_fd``; never returns."""
     code = 0
     try:
-        for signum in (signal.SIGTERM, signal.SIGINT):
+        for signum in _HELD:
             signal.signal(signum, signal.SIG_DFL)
+        _release_signals(mask)
         _die_with_parent()
         sys.stderr.flush()
         os.dup2(sink, 2)
@@ -114,22 +142,29 @@ def run(fn: Callable[..., T], *args) -> T:
     with tempfile.TemporaryFile() as sink:
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        # A signal handled between the fork and the ``try`` below left the child unreaped (a
+        # zombie once its parent, a build worker, exited): SIGTERM/SIGINT wait until then.
+        mask = _hold_signals()
+        try:
+            pid = os.fork()
+        except BaseException:
+            _release_signals(mask)
+            raise
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             os.close(read_fd)
-            _child(fn, args, write_fd, sink.fileno())
+            _child(fn, args, write_fd, sink.fileno(), mask)
         os.close(write_fd)
         chunks: list[bytes] = []
+        _LIVE.add(pid)
         try:
+            _release_signals(mask)  # a signal that came meanwhile is handled here
             with os.fdopen(read_fd, "rb") as pipe:
                 while chunk := pipe.read(1 << 20):
                     chunks.append(chunk)
             _, status = os.waitpid(pid, 0)
+            _LIVE.discard(pid)
         except BaseException:  # a signal (Interrupted) or the caller stopped: no child outlives us
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(pid, 0)
+            stop_children()
             raise
         sink.seek(0)
         said = graphviz_text(sink.read().decode("utf-8", "replace"))

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+# Names Windows keeps for devices, whatever the case and extension (`con.svg`, `Com1.x.png`):
+# a checkout cannot hold such a file. COM0/LPT0 and the superscript digits are in Microsoft's
+# list too ("Naming Files, Paths, and Namespaces").
+_DEVICE = re.compile(r"(?i)(con|prn|aux|nul|(com|lpt)[0-9\u00b9\u00b2\u00b3])")
 
 
 def stem(spec_path: str | os.PathLike) -> str:
@@ -37,3 +43,18 @@ def keyed_name(file: str, key: str) -> str:
     change name when its content changes: ``clickstream.svg`` → ``clickstream-0123456789ab.svg``."""
     base, dot, fmt = file.rpartition(".")
     return f"{base}-{key[:12]}{dot}{fmt}"
+
+
+def unportable(file: str) -> str | None:
+    """Why an output file name cannot exist on Windows, or None.
+
+    Windows reads a name up to its first dot, trailing spaces dropped, as a device when it
+    is one of ``_DEVICE``, and drops dots and spaces at the end of a name. Only the spec's
+    stem can reach the first part: a view or step comes after ``--`` and the format after it.
+    """
+    base = file.split(".", 1)[0].rstrip(" ")
+    if _DEVICE.fullmatch(base):
+        return f"`{base}` is a device name on Windows"
+    if file.endswith((".", " ")):
+        return "Windows drops a dot or a space at the end of a file name"
+    return None
