@@ -176,21 +176,16 @@ def stages() -> tuple[Stage, ...]:
 
 
 def _file_names(state: _Run) -> list[Finding]:
-    """E009 when the spec's outputs would have a name Windows cannot hold (``con.svg``):
-    its stem, with each view's suffix once the spec is read."""
+    """E009 when the spec's outputs would have a name Windows cannot hold (``con.svg``): only
+    the stem can make one, since view and step names follow ``<stem>--``."""
     from archgen.render.naming import output_name, stem, unportable
 
-    name = stem(state.file)
-    suffixes = [""] + [x for view in (state.spec.views if state.spec else ()) for x in view.suffixes()]
-    for suffix in suffixes:
-        file = output_name(name, suffix, "svg")
-        why = unportable(file)
-        if why:
-            return [Finding("E009", f"the spec's pictures would be named `{output_name(name, suffix, '<format>')}`, "
-                                    f"and {why}", (), line=1, column=1,
-                            hint="rename the spec file: no Windows checkout can hold such a file, "
-                                 "whatever its extension")]
-    return []
+    why = unportable(output_name(stem(state.file), "", "svg"))
+    if why is None:
+        return []
+    return [Finding("E009", f"the spec's pictures would be named `{output_name(stem(state.file), '', '<format>')}`, "
+                            f"and {why}", (), line=1, column=1,
+                    hint="rename the spec file: no Windows checkout can hold such a file, whatever its extension")]
 
 
 def _layout_budget(state: _Run) -> list[Finding]:

@@ -106,8 +106,8 @@ def test_unportable_output_names():
     assert unportable("x--con.svg") is None  # a view's name follows `<stem>--`
     assert unportable("con.svg") == "`con` is a device name on Windows"
     assert unportable("COM\u00b9.png") == "`COM\u00b9` is a device name on Windows"
-    # every output name ends in `.<format>`, so this one cannot be reached; the rule is still Windows'
-    assert unportable("x.") == unportable("x ") == "Windows drops a dot or a space at the end of a file name"
+    assert unportable("con .svg") == "`con` is a device name on Windows"  # trailing spaces dropped
+    assert unportable("console.svg") is None and unportable("com10.svg") is None
 
 
 @pytest.mark.parametrize("name", sorted(n for n, w in EXPECTED.items() if "literal" in w))

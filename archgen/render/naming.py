@@ -49,12 +49,11 @@ def unportable(file: str) -> str | None:
     """Why an output file name cannot exist on Windows, or None.
 
     Windows reads a name up to its first dot, trailing spaces dropped, as a device when it
-    is one of ``_DEVICE``, and drops dots and spaces at the end of a name. Only the spec's
-    stem can reach the first part: a view or step comes after ``--`` and the format after it.
+    is one of ``_DEVICE``. Only the spec's stem can reach that part: a view or step comes
+    after ``--``, and every name ends in ``.<format>`` (so never in the dot or space that
+    Windows would also drop).
     """
     base = file.split(".", 1)[0].rstrip(" ")
     if _DEVICE.fullmatch(base):
         return f"`{base}` is a device name on Windows"
-    if file.endswith((".", " ")):
-        return "Windows drops a dot or a space at the end of a file name"
     return None
