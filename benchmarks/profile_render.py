@@ -30,7 +30,7 @@ PHASES = [
     ("option parsing (typer)", ("typer/core.py", "parse_args")),
     ("check the spec", ("archgen/check.py", "check_file")),
     ("model to graph (icons, contrast)", ("archgen/render/graph.py", "build_graph")),
-    ("layout search (all tried layouts)", ("archgen/render/graphviz.py", "_best_layout")),
+    ("layout search (all tried layouts)", ("archgen/render/graphviz.py", "_searched")),
     ("  Graphviz dot layouts", ("archgen/render/graphviz.py", "_layout")),
     ("  building the pygraphviz graphs", ("archgen/render/graphviz.py", "_build")),
     ("  moving labels (place_labels)", ("archgen/render/quality.py", "place_labels")),

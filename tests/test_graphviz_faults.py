@@ -68,3 +68,15 @@ def test_blank_labels_draw_every_picture(cli, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blank-labels--query.svg", "blank-labels.svg"]
+
+
+LARGE_NAME = "tests/fixtures/layout/generated-30.yaml"  # 30 components, 39 flows: searched in two processes
+
+
+@pytest.mark.parametrize("fault", ["crash", "exit", "raise"])
+def test_a_search_shared_between_processes_reports_graphviz_failure(fault, tmp_path):
+    out = tmp_path / "out"
+    proc = _run(fault, "render", LARGE_NAME, "-o", str(out), "-T", "png,svg", "-q")
+    assert proc.returncode == 3
+    assert proc.stderr.splitlines() == [line.replace(SPEC_NAME, LARGE_NAME) for line in EXPECTED[fault]]
+    assert not out.exists() or list(out.iterdir()) == []

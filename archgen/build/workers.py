@@ -153,7 +153,8 @@ class _Stopped(BaseException):
 
 def _worker_signals() -> None:
     """In a worker, SIGTERM and SIGINT unwind like in the parent: ``finally`` blocks remove
-    temporary files before the process exits with 128 + the signal's number."""
+    temporary files before the process exits with 128 + the signal's number. A worker's
+    layout searches stay in its own process."""
 
     def stop(signum, frame):
         if not _drawing:  # idle between tasks: nothing to clean, and no traceback from the pool's loop
@@ -165,6 +166,9 @@ def _worker_signals() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    from archgen.render.isolated import limit_processes
+
+    limit_processes(1)  # the pool already keeps every CPU busy: each drawing searches in one process
 
 
 def default_jobs() -> int:

@@ -10,6 +10,7 @@ import re
 import sys
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from archgen.errors import GraphvizWarning, RenderError
@@ -345,7 +346,12 @@ def render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: f
 
 def _render_states(graph: Graph, states: list, formats: tuple[str, ...], scale: float,
                    legend: bool, fit: Fit | None) -> dict[str, dict[str, bytes]]:
-    g, subgraphs, graph = _best_layout(graph, legend)
+    return _searched(graph, legend, _draw_states, (states, formats, scale, fit))
+
+
+def _draw_states(g, subgraphs: dict, graph: Graph, states: list, formats: tuple[str, ...], scale: float,
+                 fit: Fit | None) -> dict[str, dict[str, bytes]]:
+    """The laid-out graph ``g`` drawn once per view state, in each format."""
     theme = THEMES[graph.theme]
     x0, y0, x1, y1 = (float(v) for v in str(g.graph_attr["bb"]).split(","))
     full = (x1 - x0 + 2 * PAD_PT, y1 - y0 + 2 * PAD_PT)  # read before drawing: a draw rewrites bb
@@ -386,8 +392,103 @@ LEGIBLE_PX = 18  # text this tall on a slide reads easily: larger is no gain wor
 COVER_WEIGHT = 6  # score points for a picture that would leave its whole slide box empty
 
 
+PARALLEL_SIZE = 40  # nodes plus edges from which the search is shared between processes
+# (below it, starting a process costs more than it saves: benchmarks/README.md)
+
+
 def _best_layout(graph: Graph, legend: bool):
-    """The laid-out pygraphviz graph, its subgraphs and the graph model it was drawn from.
+    """The laid-out pygraphviz graph, its subgraphs and the graph model it was drawn from,
+    searched in this process alone (``_searched`` describes the search)."""
+    return _searched(graph, legend, _chosen, (), processes=1)
+
+
+def _chosen(g, subgraphs: dict, graph: Graph):
+    return g, subgraphs, graph
+
+
+def _directions(graph: Graph) -> list[Graph]:
+    """The graph as the spec gives it and, when its direction is left out, top to bottom too."""
+    directions = [graph]
+    if graph.auto_direction and len(graph.nodes) > 2 and graph.direction in ("LR", "RL"):
+        directions.append(replace(graph, direction="TB"))
+    return directions
+
+
+def _parallel(graph: Graph) -> bool:
+    return len(graph.nodes) + len(graph.edges) >= PARALLEL_SIZE
+
+
+Key = tuple[int, int]  # (direction, candidate): a direction's variants, then its wrapped rows
+
+
+def _shares(directions: int, variants: int, processes: int) -> list[list[Key]]:
+    """The plain candidates each process lays out, in the order one process would: whole
+    directions dealt out when there are several, else the one direction's variants dealt
+    round-robin (its wrapped rows go with its first variant, whose layout decides whether
+    they are tried)."""
+    if directions > 1 or processes <= 1 or variants == 1:
+        count = max(1, min(processes, directions))
+        return [[(d, v) for d in range(directions) if d % count == p for v in range(variants)]
+                for p in range(count)]
+    count = min(processes, variants)
+    return [[(0, v) for v in range(p, variants, count)] for p in range(count)]
+
+
+class Search:
+    """One process's share of a layout search: its candidates laid out, measured and, if one
+    of them is chosen, drawn (``draw(g, subgraphs, graph, *draw_args)``)."""
+
+    def __init__(self, graph: Graph, legend: bool, share: list[Key], searched: bool,
+                 draw: Callable, draw_args: tuple) -> None:
+        self.graph, self.legend, self.share, self.searched = graph, legend, share, searched
+        self.directions = _directions(graph)
+        self.variants = VARIANTS if searched else VARIANTS[:1]
+        self.draw_fn, self.draw_args = draw, draw_args
+        self.layouts: dict[Key, tuple] = {}
+
+    def lay_out(self) -> dict[Key, float]:
+        """Each candidate's scale on a slide, by key (top to bottom counts ``SWITCH`` times
+        smaller than it is)."""
+        fits: dict[Key, float] = {}
+
+        def add(key: Key, d: Graph, variant: Variant) -> object:
+            g, subgraphs = _laid_out(d, self.legend, variant)
+            if variant.rows and _wrong_way(g):
+                return g
+            fits[key] = _slide_fit(g) / (SWITCH if key[0] else 1.0)
+            self.layouts[key] = (g, subgraphs, d, fits[key])
+            return g
+
+        for key in self.share:
+            d = self.directions[key[0]]
+            plain = add(key, d, self.variants[key[1]])
+            if key[1] or not self.searched or not _strip(plain, d.direction):
+                continue
+            aspect = _aspect(plain, d.direction)
+            for i, variant in enumerate(ROWS):  # a long chain drawn as a strip: also wrapped into rows
+                if variant.bands ** 2 > 2 * aspect or not cut(d, variant.rows - 1, variant.bands):
+                    continue  # so many rows would make it twice as tall as wide
+                add((key[0], len(self.variants) + i), d, variant)
+        return fits
+
+    def score(self, largest: float, kept: list[Key], total: bool) -> dict[Key, float]:
+        """Labels moved clear of lines in the kept candidates (moving labels keeps the box)
+        and, with ``total``, each one's ``_total``."""
+        totals: dict[Key, float] = {}
+        for key in kept:
+            g, subgraphs, d, fit = self.layouts[key]
+            place_labels(g, d, subgraphs, EDGE_PT, EDGE_WRAP, GROUP_PT)
+            if total:
+                totals[key] = _total(g, subgraphs, d, fit, largest)
+        return totals
+
+    def draw(self, key: Key):
+        g, subgraphs, d, _ = self.layouts[key]
+        return self.draw_fn(g, subgraphs, d, *self.draw_args)
+
+
+def _searched(graph: Graph, legend: bool, draw: Callable, draw_args: tuple, processes: int | None = None):
+    """``draw(g, subgraphs, graph, *draw_args)`` for the best layout of the graph.
 
     A graph whose direction is left out is also laid out top to bottom; up to
     ``SEARCH_NODES`` nodes and ``SEARCH_EDGES`` edges, each direction with every
@@ -404,37 +505,56 @@ def _best_layout(graph: Graph, legend: bool):
     graphs are only laid out plainly, and the larger text wins. Top to bottom counts
     ``SWITCH`` times smaller than it is, so it replaces the spec's left-to-right only when
     it reads clearly better.
-    """
-    directions = [graph]
-    if graph.auto_direction and len(graph.nodes) > 2 and graph.direction in ("LR", "RL"):
-        directions.append(replace(graph, direction="TB"))
-    searched = len(graph.nodes) <= SEARCH_NODES and len(graph.edges) <= SEARCH_EDGES
-    variants = VARIANTS if searched else VARIANTS[:1]
-    tried = []
-    for d in directions:
-        for variant in variants:
-            g, subgraphs = _laid_out(d, legend, variant)
-            tried.append((g, subgraphs, d, _slide_fit(g) / (SWITCH if d is not graph else 1.0)))
-        plain = tried[-len(variants)][0]
-        if searched and _strip(plain, d.direction):
-            aspect = _aspect(plain, d.direction)
-            for variant in ROWS:  # a long chain drawn as a strip: also wrapped into rows
-                if variant.bands ** 2 > 2 * aspect or not cut(d, variant.rows - 1, variant.bands):
-                    continue  # so many rows would make it twice as tall as wide
-                g, subgraphs = _laid_out(d, legend, variant)
-                if not _wrong_way(g):
-                    tried.append((g, subgraphs, d, _slide_fit(g) / (SWITCH if d is not graph else 1.0)))
-    largest = max(_legible(t[3]) for t in tried)
-    kept = [t for t in tried if _legible(t[3]) >= KEEP_FIT * largest]
-    if len(variants) > 1:  # labels that a line runs through or that stray are moved beside their line
-        for g, subgraphs, d, _ in kept:  # only in the layouts that compete (moving labels keeps the box)
-            place_labels(g, d, subgraphs, EDGE_PT, EDGE_WRAP, GROUP_PT)
-    if len(kept) == 1 or len(variants) == 1:  # too large to measure: the larger text wins
-        g, subgraphs, chosen, _ = max(kept, key=lambda t: t[3])
-        return g, subgraphs, chosen
 
-    g, subgraphs, chosen, _ = min(kept, key=lambda t: _total(t[0], t[1], t[2], t[3], largest))
-    return g, subgraphs, chosen
+    From ``PARALLEL_SIZE`` nodes and edges, the candidates are shared between as many
+    processes as there are CPUs (``_shares``, ``isolated.Worker``); the result is the same
+    as in one process, since every candidate is laid out and scored alike and the keys keep
+    the order in which one process would try them.
+    """
+    searched = len(graph.nodes) <= SEARCH_NODES and len(graph.edges) <= SEARCH_EDGES
+    variants = len(VARIANTS) if searched else 1
+    if processes is None:
+        processes = isolated.processes() if _parallel(graph) else 1
+    shares = _shares(len(_directions(graph)), variants, processes)
+    args = (graph, legend)
+    workers: list[isolated.Worker] = []
+    try:
+        try:
+            for share in shares[1:]:
+                workers.append(isolated.Worker(Search, *args, share, searched, draw, draw_args))
+        except OSError:  # no more processes may start here: the search stays in this one
+            for worker in workers:
+                worker.close()
+            workers = []
+            shares = _shares(len(_directions(graph)), variants, 1)
+        searches = [isolated.Local(Search, *args, shares[0], searched, draw, draw_args), *workers]
+        for search in workers + searches[:1]:  # the workers start first, then this process works too
+            search.ask("lay_out")
+        fits: dict[Key, float] = {}
+        owner: dict[Key, object] = {}
+        for search in searches:
+            found = search.answer()
+            fits.update(found)
+            owner.update(dict.fromkeys(found, search))
+        largest = max(_legible(f) for f in fits.values())
+        kept = sorted(key for key, f in fits.items() if _legible(f) >= KEEP_FIT * largest)
+        if searched:  # labels that a line runs through or that stray are moved beside their line
+            total = len(kept) > 1
+            asked = [s for s in searches if any(owner[k] is s for k in kept)]
+            for search in [s for s in asked if s is not searches[0]] + [s for s in asked if s is searches[0]]:
+                search.ask("score", largest, [k for k in kept if owner[k] is search], total)
+            totals: dict[Key, float] = {}
+            for search in asked:
+                totals.update(search.answer())
+        if not searched or len(kept) == 1:  # too large to measure: the larger text wins
+            chosen = max(kept, key=lambda k: fits[k])
+        else:
+            chosen = min(kept, key=lambda k: totals[k])
+        owner[chosen].ask("draw", chosen)
+        return owner[chosen].answer()
+    finally:
+        for worker in workers:
+            worker.close()
 
 
 def _total(g, subgraphs: dict, graph: Graph, fit: float, largest: float) -> float:

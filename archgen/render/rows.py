@@ -7,7 +7,7 @@ it start again at the first rank, beside the nodes before it: the chain is drawn
 rows (two columns top to bottom), joined by the freed flows, and cut at more boundaries, as
 more rows. Which boundaries are cut is chosen here, on the graph model; the renderer lays
 each cut graph out as one more candidate and keeps it only when it measures better
-(``graphviz._best_layout``).
+(``graphviz._searched``).
 """
 
 from __future__ import annotations
